@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "rtx-api-key.h"
+
+G_DEFINE_BOXED_TYPE (RtxApiKey, rtx_api_key, rtx_api_key_copy, rtx_api_key_free)
+
+RtxApiKey *
+rtx_api_key_copy (const RtxApiKey *key)
+{
+  RtxApiKey *copy;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  copy = g_memdup2 (key, sizeof *key);
+  copy->name = g_strdup (key->name);
+  copy->display = g_strdup (key->display);
+  copy->created_by = g_strdup (key->created_by);
+  copy->created_via = g_strdup (key->created_via);
+  copy->last_used_surface = g_strdup (key->last_used_surface);
+  copy->deactivated_by = g_strdup (key->deactivated_by);
+
+  return copy;
+}
+
+void
+rtx_api_key_free (RtxApiKey *key)
+{
+  if (key == NULL)
+    return;
+
+  g_free (key->name);
+  g_free (key->display);
+  g_free (key->created_by);
+  g_free (key->created_via);
+  g_free (key->last_used_surface);
+  g_free (key->deactivated_by);
+  g_free (key);
+}
+
+gboolean
+rtx_api_key_is_active (const RtxApiKey *key)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return key->deactivated_at == 0;
+}
+
+/**
+ * rtx_format_timestamp:
+ * @unix_seconds: seconds since the epoch, or 0
+ *
+ * Returns: (nullable): an ISO 8601 UTC time such as "2026-11-26T19:26:32Z", or %NULL for 0
+ */
+char *
+rtx_format_timestamp (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (unix_seconds <= 0)
+    return NULL;
+
+  dt = g_date_time_new_from_unix_utc (unix_seconds);
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *member,
+          gint64       unix_seconds)
+{
+  g_autofree char *text = rtx_format_timestamp (unix_seconds);
+
+  json_builder_set_member_name (builder, member);
+  if (text != NULL)
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * rtx_api_key_to_json:
+ *
+ * The one JSON shape of a key, used by `keys list --json` and the admin API. It has no field
+ * that could hold the secret.
+ *
+ * Returns: (transfer full): an object node
+ */
+JsonNode *
+rtx_api_key_to_json (const RtxApiKey *key)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, key->id);
+  add_string (builder, "name", key->name);
+  add_string (builder, "display", key->display);
+  json_builder_set_member_name (builder, "admin");
+  json_builder_add_boolean_value (builder, key->admin);
+  add_string (builder, "createdBy", key->created_by);
+  add_string (builder, "createdVia", key->created_via);
+  add_time (builder, "createdAt", key->created_at);
+  json_builder_set_member_name (builder, "replacesKeyId");
+  if (key->replaces_key_id > 0)
+    json_builder_add_int_value (builder, key->replaces_key_id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "copyable");
+  json_builder_add_boolean_value (builder, key->in_keyring && rtx_api_key_is_active (key));
+  add_time (builder, "lastUsedAt", key->last_used_at);
+  add_string (builder, "lastUsedSurface", key->last_used_surface);
+  json_builder_set_member_name (builder, "active");
+  json_builder_add_boolean_value (builder, rtx_api_key_is_active (key));
+  add_time (builder, "deactivatedAt", key->deactivated_at);
+  add_string (builder, "deactivatedBy", key->deactivated_by);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

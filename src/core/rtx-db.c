@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "rtx-db.h"
+#include "rtx-error.h"
+#include "rtx-resources.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define MIGRATIONS_PATH RESOURCE_PREFIX "/sql"
+
+/* SQLite connections are used by one thread at a time, so each thread that touches the
+ * database gets its own connection and its own cache of prepared statements. */
+typedef struct {
+  sqlite3    *handle;
+  GHashTable *stmts;   /* SQL text → sqlite3_stmt */
+} Connection;
+
+struct _RtxDb {
+  GObject     parent_instance;
+
+  char       *path;
+  GMutex      lock;
+  GHashTable *connections;   /* GThread → Connection */
+};
+
+G_DEFINE_FINAL_TYPE (RtxDb, rtx_db, G_TYPE_OBJECT)
+
+static void
+connection_free (gpointer data)
+{
+  Connection *conn = data;
+
+  g_clear_pointer (&conn->stmts, g_hash_table_unref);
+  sqlite3_close_v2 (conn->handle);
+  g_free (conn);
+}
+
+static void
+set_sqlite_error (GError    **error,
+                  sqlite3    *handle,
+                  int         rc,
+                  const char *what)
+{
+  int code = (rc & 0xFF) == SQLITE_CONSTRAINT ? RTX_ERROR_CONFLICT : RTX_ERROR_DATABASE;
+
+  g_set_error (error, RTX_ERROR, code, "%s: %s (%d)", what,
+               handle != NULL ? sqlite3_errmsg (handle) : sqlite3_errstr (rc), rc);
+}
+
+static gboolean
+exec_on (sqlite3     *handle,
+         const char  *sql,
+         GError     **error)
+{
+  char *errmsg = NULL;
+  int rc = sqlite3_exec (handle, sql, NULL, NULL, &errmsg);
+
+  if (rc != SQLITE_OK) {
+    g_set_error (error, RTX_ERROR,
+                 (rc & 0xFF) == SQLITE_CONSTRAINT ? RTX_ERROR_CONFLICT : RTX_ERROR_DATABASE,
+                 "%s (%d)", errmsg != NULL ? errmsg : sqlite3_errstr (rc), rc);
+    sqlite3_free (errmsg);
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+static Connection *
+connection_open (const char  *path,
+                 GError     **error)
+{
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  g_autofree Connection *conn = g_new0 (Connection, 1);
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &conn->handle, flags, NULL);
+  if (rc != SQLITE_OK) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_DATABASE, _("Could not open the database “%s”: %s"),
+                 path, conn->handle ? sqlite3_errmsg (conn->handle) : sqlite3_errstr (rc));
+    sqlite3_close_v2 (conn->handle);
+    return NULL;
+  }
+
+  sqlite3_extended_result_codes (conn->handle, 1);
+  sqlite3_busy_timeout (conn->handle, BUSY_TIMEOUT_MS);
+
+  /* WAL lets the CLI write while a serving runtime reads; synchronous=FULL because a
+   * deactivated key must stay deactivated even after a power cut. */
+  if (!exec_on (conn->handle,
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=FULL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_size_limit=67108864;",
+                error)) {
+    sqlite3_close_v2 (conn->handle);
+    return NULL;
+  }
+
+  conn->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) sqlite3_finalize);
+
+  return g_steal_pointer (&conn);
+}
+
+static Connection *
+get_connection (RtxDb   *self,
+                GError **error)
+{
+  GThread *thread = g_thread_self ();
+  Connection *conn;
+
+  g_mutex_lock (&self->lock);
+  conn = g_hash_table_lookup (self->connections, thread);
+  g_mutex_unlock (&self->lock);
+
+  if (conn != NULL)
+    return conn;
+
+  conn = connection_open (self->path, error);
+  if (conn == NULL)
+    return NULL;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->connections, thread, conn);
+  g_mutex_unlock (&self->lock);
+
+  return conn;
+}
+
+static int
+user_version_on (sqlite3 *handle)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (handle, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return version;
+}
+
+static gboolean
+apply_migration (sqlite3             *handle,
+                 const RtxMigration  *migration,
+                 GError             **error)
+{
+  g_autofree char *set_version = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!exec_on (handle, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  /* Another process may have migrated while we waited for the write lock. */
+  if (user_version_on (handle) >= migration->version)
+    return exec_on (handle, "COMMIT", error);
+
+  set_version = g_strdup_printf ("PRAGMA user_version = %d", migration->version);
+  if (!exec_on (handle, migration->sql, &local_error) ||
+      !exec_on (handle, set_version, &local_error) ||
+      !exec_on (handle, "COMMIT", &local_error)) {
+    exec_on (handle, "ROLLBACK", NULL);
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                _("Migration %s failed: "), migration->name);
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (sqlite3             *handle,
+         const RtxMigration  *migrations,
+         guint                n_migrations,
+         GError             **error)
+{
+  int current = user_version_on (handle);
+  int latest = n_migrations > 0 ? migrations[n_migrations - 1].version : 0;
+
+  if (current < 0) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_DATABASE, _("Could not read the database version: %s"),
+                 sqlite3_errmsg (handle));
+    return FALSE;
+  }
+
+  if (current > latest) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_UNSUPPORTED_VERSION,
+                 _("The database was written by a newer version of RealTimeX Runtime "
+                   "(schema %d, this program knows up to %d); refusing to open it"),
+                 current, latest);
+    return FALSE;
+  }
+
+  for (guint i = 0; i < n_migrations; i++) {
+    if (migrations[i].version <= current)
+      continue;
+    if (!apply_migration (handle, &migrations[i], error))
+      return FALSE;
+  }
+
+  return TRUE;
+}
+
+static void
+rtx_db_finalize (GObject *object)
+{
+  RtxDb *self = (RtxDb *)object;
+
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (rtx_db_parent_class)->finalize (object);
+}
+
+static void
+rtx_db_class_init (RtxDbClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rtx_db_finalize;
+}
+
+static void
+rtx_db_init (RtxDb *self)
+{
+  g_mutex_init (&self->lock);
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, connection_free);
+}
+
+static int
+compare_migrations (gconstpointer a,
+                    gconstpointer b)
+{
+  const RtxMigration *ma = *(const RtxMigration **) a;
+  const RtxMigration *mb = *(const RtxMigration **) b;
+
+  return ma->version - mb->version;
+}
+
+static void
+migration_free (gpointer data)
+{
+  RtxMigration *migration = data;
+
+  g_free ((char *) migration->name);
+  g_free ((char *) migration->sql);
+  g_free (migration);
+}
+
+/**
+ * rtx_db_builtin_migrations:
+ *
+ * Reads data/sql/NNN-name.sql from the GResource, sorted by NNN, and checks that the numbers
+ * run 1, 2, 3… without gaps or repeats.
+ *
+ * Returns: (transfer full) (element-type RtxMigration): the migrations
+ */
+GPtrArray *
+rtx_db_builtin_migrations (GError **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (migration_free);
+  g_auto(GStrv) names = NULL;
+
+  rtx_resources_ensure ();
+  names = g_resources_enumerate_children (MIGRATIONS_PATH, 0, error);
+  if (names == NULL)
+    return NULL;
+
+  for (guint i = 0; names[i] != NULL; i++) {
+    g_autofree char *path = g_strconcat (MIGRATIONS_PATH "/", names[i], NULL);
+    g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, error);
+    RtxMigration *migration;
+
+    if (bytes == NULL)
+      return NULL;
+
+    migration = g_new0 (RtxMigration, 1);
+    migration->version = atoi (names[i]);
+    migration->name = g_strdup (names[i]);
+    migration->sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    g_ptr_array_add (result, migration);
+  }
+
+  g_ptr_array_sort (result, compare_migrations);
+  for (guint i = 0; i < result->len; i++) {
+    const RtxMigration *migration = g_ptr_array_index (result, i);
+
+    if (migration->version != (int) i + 1) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_FAILED,
+                   "Migration %s is out of sequence (expected number %u)", migration->name, i + 1);
+      return NULL;
+    }
+  }
+
+  return g_steal_pointer (&result);
+}
+
+int
+rtx_db_latest_version (void)
+{
+  g_autoptr(GPtrArray) migrations = rtx_db_builtin_migrations (NULL);
+
+  return migrations != NULL ? (int) migrations->len : -1;
+}
+
+/**
+ * rtx_db_open_with_migrations:
+ * @path: the database file
+ * @migrations: (array length=n_migrations): migrations sorted by version
+ * @n_migrations: their number
+ * @error: return location for a #GError
+ *
+ * Opens (creating if needed) the database and brings its schema to the last of @migrations,
+ * each migration in its own transaction guarded by `user_version`. A database newer than the
+ * last migration is refused rather than misread.
+ *
+ * Returns: (transfer full): the database, or %NULL
+ */
+RtxDb *
+rtx_db_open_with_migrations (const char          *path,
+                             const RtxMigration  *migrations,
+                             guint                n_migrations,
+                             GError             **error)
+{
+  g_autoptr(RtxDb) self = g_object_new (RTX_TYPE_DB, NULL);
+  Connection *conn;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self->path = g_strdup (path);
+  conn = get_connection (self, error);
+  if (conn == NULL)
+    return NULL;
+
+  if (!migrate (conn->handle, migrations, n_migrations, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+RtxDb *
+rtx_db_open (const char  *path,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) list = rtx_db_builtin_migrations (error);
+  g_autofree RtxMigration *flat = NULL;
+
+  if (list == NULL)
+    return NULL;
+
+  flat = g_new0 (RtxMigration, MAX (list->len, 1));
+  for (guint i = 0; i < list->len; i++)
+    flat[i] = *(RtxMigration *) g_ptr_array_index (list, i);
+
+  return rtx_db_open_with_migrations (path, flat, list->len, error);
+}
+
+const char *
+rtx_db_get_path (RtxDb *self)
+{
+  g_return_val_if_fail (RTX_IS_DB (self), NULL);
+
+  return self->path;
+}
+
+sqlite3 *
+rtx_db_get_handle (RtxDb   *self,
+                   GError **error)
+{
+  Connection *conn;
+
+  g_return_val_if_fail (RTX_IS_DB (self), NULL);
+
+  conn = get_connection (self, error);
+  return conn != NULL ? conn->handle : NULL;
+}
+
+/**
+ * rtx_db_prepare:
+ * @self: a #RtxDb
+ * @sql: one statement; its text is the cache key, so pass a literal
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer none): a reset statement from the calling thread's cache; release it
+ *   with rtx_stmt_release(), which g_autoptr(RtxStmt) does
+ */
+RtxStmt *
+rtx_db_prepare (RtxDb       *self,
+                const char  *sql,
+                GError     **error)
+{
+  Connection *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (RTX_IS_DB (self), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  conn = get_connection (self, error);
+  if (conn == NULL)
+    return NULL;
+
+  stmt = g_hash_table_lookup (conn->stmts, sql);
+  if (stmt != NULL)
+    return stmt;
+
+  rc = sqlite3_prepare_v3 (conn->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK) {
+    set_sqlite_error (error, conn->handle, rc, "Preparing a statement");
+    return NULL;
+  }
+
+  g_hash_table_insert (conn->stmts, g_strdup (sql), stmt);
+  return stmt;
+}
+
+void
+rtx_stmt_release (RtxStmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+gboolean
+rtx_db_exec (RtxDb       *self,
+             const char  *sql,
+             GError     **error)
+{
+  sqlite3 *handle = rtx_db_get_handle (self, error);
+
+  return handle != NULL && exec_on (handle, sql, error);
+}
+
+gboolean
+rtx_db_step_row (RtxDb     *self,
+                 RtxStmt   *stmt,
+                 gboolean  *have_row,
+                 GError   **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *have_row = (rc == SQLITE_ROW);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+
+  set_sqlite_error (error, sqlite3_db_handle (stmt), rc, "Running a statement");
+  return FALSE;
+}
+
+gboolean
+rtx_db_step_done (RtxDb    *self,
+                  RtxStmt  *stmt,
+                  GError  **error)
+{
+  gboolean have_row;
+
+  return rtx_db_step_row (self, stmt, &have_row, error);
+}
+
+/* IMMEDIATE, because a deferred transaction that reads and then writes gets SQLITE_BUSY at once,
+ * whatever the busy timeout, when another connection writes meanwhile. */
+gboolean
+rtx_db_begin (RtxDb   *self,
+              GError **error)
+{
+  return rtx_db_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+rtx_db_commit (RtxDb   *self,
+               GError **error)
+{
+  if (rtx_db_exec (self, "COMMIT", error))
+    return TRUE;
+
+  rtx_db_rollback (self);
+  return FALSE;
+}
+
+void
+rtx_db_rollback (RtxDb *self)
+{
+  sqlite3 *handle = rtx_db_get_handle (self, NULL);
+
+  if (handle != NULL && !sqlite3_get_autocommit (handle))
+    exec_on (handle, "ROLLBACK", NULL);
+}
+
+gint64
+rtx_db_last_insert_rowid (RtxDb *self)
+{
+  sqlite3 *handle = rtx_db_get_handle (self, NULL);
+
+  return handle != NULL ? sqlite3_last_insert_rowid (handle) : 0;
+}
+
+int
+rtx_db_get_user_version (RtxDb *self)
+{
+  sqlite3 *handle = rtx_db_get_handle (self, NULL);
+
+  return handle != NULL ? user_version_on (handle) : -1;
+}
+
+char *
+rtx_db_get_meta (RtxDb       *self,
+                 const char  *key,
+                 GError     **error)
+{
+  g_autoptr(RtxStmt) stmt = rtx_db_prepare (self, "SELECT value FROM meta WHERE key = ?1", error);
+  gboolean have_row;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (!rtx_db_step_row (self, stmt, &have_row, error))
+    return NULL;
+
+  if (!have_row) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_NOT_FOUND, "No meta value “%s”", key);
+    return NULL;
+  }
+
+  return rtx_stmt_dup_text (stmt, 0);
+}
+
+char *
+rtx_stmt_dup_text (RtxStmt *stmt,
+                   int      column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}

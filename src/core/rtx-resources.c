@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "rtx-resources.h"
+#include "rtx-resources-gen.h"
+
+void
+rtx_resources_ensure (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered)) {
+    g_resources_register (rtx_get_resource ());
+    g_once_init_leave (&registered, 1);
+  }
+}

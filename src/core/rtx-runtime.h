@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rtx-api-keys.h"
+#include "rtx-db.h"
+#include "rtx-secrets.h"
+
+G_BEGIN_DECLS
+
+#define RTX_TYPE_RUNTIME (rtx_runtime_get_type ())
+G_DECLARE_FINAL_TYPE (RtxRuntime, rtx_runtime, RTX, RUNTIME, GObject)
+
+RtxRuntime *rtx_runtime_new              (const char  *data_dir,
+                                          GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+const char *rtx_runtime_get_data_dir     (RtxRuntime  *self);
+RtxDb      *rtx_runtime_get_db           (RtxRuntime  *self);
+RtxSecrets *rtx_runtime_get_secrets      (RtxRuntime  *self);
+RtxApiKeys *rtx_runtime_get_api_keys     (RtxRuntime  *self);
+
+char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
+const char *rtx_runtime_operator_name    (void);
+
+G_END_DECLS
