@@ -17,6 +17,14 @@ G_BEGIN_DECLS
 #define RTX_KEY_LEN           (RTX_KEY_PREFIX_LEN + RTX_KEY_RANDOM_LEN + RTX_KEY_CHECKSUM_LEN)
 #define RTX_KEY_DIGEST_LEN    32
 
+/**
+ * RtxSecret:
+ *
+ * A plaintext secret (an API key) in memory. Declare it `g_autoptr(RtxSecret)`: it is wiped
+ * before it is freed, so it lingers in the heap no longer than it is needed.
+ */
+typedef char RtxSecret;
+
 RtxSecret *rtx_key_format_generate    (GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean  rtx_key_format_is_valid     (const char    *key);
 char     *rtx_key_format_display      (const char    *key) G_GNUC_WARN_UNUSED_RESULT;
@@ -30,14 +38,6 @@ guint32   rtx_crc32                   (const guint8  *data,
 gboolean  rtx_random_bytes            (guint8        *buf,
                                        gsize          len,
                                        GError       **error);
-
-/**
- * RtxSecret:
- *
- * A plaintext secret (an API key) in memory. Declare it `g_autoptr(RtxSecret)`: it is wiped
- * before it is freed, so it lingers in the heap no longer than it is needed.
- */
-typedef char RtxSecret;
 
 void      rtx_secret_free             (RtxSecret     *secret);
 
