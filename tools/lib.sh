@@ -1,0 +1,109 @@
+# shellcheck shell=bash
+# Shared helpers for tools/run and tools/test. Source it; do not run it.
+
+RTX_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RTX_BUILD_DIR="$RTX_ROOT/build"
+
+rtx_say() { printf '==> %s\n' "$*" >&2; }
+rtx_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian packages named in tools/debian-packages.txt, one per line.
+rtx_debian_packages() {
+  local line pkg
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%%#*}"
+    for pkg in $line; do
+      printf '%s\n' "$pkg"
+    done
+  done < "$RTX_ROOT/tools/debian-packages.txt"
+}
+
+# Run a command as root: directly when we are root, else through sudo.
+rtx_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    if [ -t 0 ]; then
+      sudo "$@"
+    else
+      # No terminal to ask for a password on (CI): fail instead of hanging.
+      sudo -n "$@"
+    fi
+  else
+    rtx_die "must install packages as root but this is not root and sudo is missing; as root run: $*"
+  fi
+}
+
+rtx_install_debian_packages() {
+  local pkg status missing=()
+  while IFS= read -r pkg; do
+    case "$pkg" in
+      nodejs|npm)
+        rtx_say "skipping Debian package '$pkg': the machine's own Node.js is used"
+        continue ;;
+    esac
+    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
+    if [ "$status" != "install ok installed" ]; then
+      missing+=("$pkg")
+    fi
+  done < <(rtx_debian_packages)
+
+  if [ "${#missing[@]}" -eq 0 ]; then
+    rtx_say "Debian packages: all present"
+    return 0
+  fi
+  rtx_say "installing Debian packages: ${missing[*]}"
+  rtx_as_root env DEBIAN_FRONTEND=noninteractive apt-get update \
+    || rtx_die "apt-get update failed"
+  rtx_as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}" \
+    || rtx_die "apt-get install failed for: ${missing[*]}"
+}
+
+# npm ci in every folder with a package-lock.json whose node_modules is
+# missing or older than the lockfile.
+rtx_install_npm_packages() {
+  local lock dir stamp found=0
+  while IFS= read -r -d '' lock; do
+    found=1
+    dir="$(dirname "$lock")"
+    stamp="$dir/node_modules/.package-lock.json"
+    [ -e "$stamp" ] || stamp="$dir/node_modules"
+    if [ -e "$stamp" ] && ! [ "$lock" -nt "$stamp" ]; then
+      continue
+    fi
+    command -v npm >/dev/null 2>&1 \
+      || rtx_die "npm not found; install Node.js 20 with npm (not Debian's nodejs/npm packages)"
+    rtx_say "npm ci in ${dir#"$RTX_ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund) || rtx_die "npm ci failed in $dir"
+  done < <(find "$RTX_ROOT" \
+             \( -name node_modules -o -name .git \
+                -o -path "$RTX_ROOT/build" -o -path "$RTX_ROOT/_build" \) -prune \
+             -o -name package-lock.json -type f -print0)
+  if [ "$found" -eq 0 ]; then
+    rtx_say "npm packages: no package-lock.json, nothing to install"
+  fi
+}
+
+rtx_install_deps() {
+  rtx_install_debian_packages
+  rtx_install_npm_packages
+}
+
+# Configure build/ once (again when RTX_MESON_ARGS is set), then compile.
+rtx_build() {
+  local args=()
+  if [ -n "${RTX_MESON_ARGS:-}" ]; then
+    read -r -a args <<< "$RTX_MESON_ARGS"
+  fi
+  cd "$RTX_ROOT" || rtx_die "cannot enter $RTX_ROOT"
+  if [ ! -f "$RTX_BUILD_DIR/build.ninja" ]; then
+    rtx_say "meson setup build ${args[*]}"
+    meson setup "$RTX_BUILD_DIR" "${args[@]}" || rtx_die "meson setup failed"
+  elif [ "${#args[@]}" -gt 0 ]; then
+    rtx_say "meson setup --reconfigure build ${args[*]}"
+    meson setup --reconfigure "$RTX_BUILD_DIR" "${args[@]}" || rtx_die "meson setup --reconfigure failed"
+  fi
+  rtx_say "meson compile -C build"
+  meson compile -C "$RTX_BUILD_DIR" || rtx_die "build failed"
+}
