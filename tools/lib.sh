@@ -1,5 +1,7 @@
 # shellcheck shell=bash
 # Shared helpers for tools/run and tools/test. Source it; do not run it.
+# Everything they print goes to stderr, so that stdout belongs to the program
+# (KEY=$(./tools/run keys create --name demo) captures the key alone).
 
 RTX_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RTX_BUILD_DIR="$RTX_ROOT/build"
@@ -22,15 +24,11 @@ rtx_debian_packages() {
 rtx_as_root() {
   if [ "$(id -u)" -eq 0 ]; then
     "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    if [ -t 0 ]; then
-      sudo "$@"
-    else
-      # No terminal to ask for a password on (CI): fail instead of hanging.
-      sudo -n "$@"
-    fi
+  elif [ -t 0 ]; then
+    sudo "$@"
   else
-    rtx_die "must install packages as root but this is not root and sudo is missing; as root run: $*"
+    # No terminal to ask for a password on (CI): fail instead of hanging.
+    sudo -n "$@"
   fi
 }
 
@@ -52,11 +50,15 @@ rtx_install_debian_packages() {
     rtx_say "Debian packages: all present"
     return 0
   fi
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    rtx_die "missing Debian packages and neither root nor sudo to install them; as root run:
+  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+  fi
   rtx_say "installing Debian packages: ${missing[*]}"
-  rtx_as_root env DEBIAN_FRONTEND=noninteractive apt-get update \
+  rtx_as_root env DEBIAN_FRONTEND=noninteractive apt-get update >&2 \
     || rtx_die "apt-get update failed"
   rtx_as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}" \
+    apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
     || rtx_die "apt-get install failed for: ${missing[*]}"
 }
 
@@ -75,7 +77,9 @@ rtx_install_npm_packages() {
     command -v npm >/dev/null 2>&1 \
       || rtx_die "npm not found; install Node.js 20 with npm (not Debian's nodejs/npm packages)"
     rtx_say "npm ci in ${dir#"$RTX_ROOT"/}"
-    (cd "$dir" && npm ci --no-audit --no-fund) || rtx_die "npm ci failed in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund >&2) || rtx_die "npm ci failed in $dir"
+    # A lockfile without dependencies leaves no node_modules; mark it done.
+    mkdir -p "$dir/node_modules"
   done < <(find "$RTX_ROOT" \
              \( -name node_modules -o -name .git \
                 -o -path "$RTX_ROOT/build" -o -path "$RTX_ROOT/_build" \) -prune \
@@ -99,11 +103,11 @@ rtx_build() {
   cd "$RTX_ROOT" || rtx_die "cannot enter $RTX_ROOT"
   if [ ! -f "$RTX_BUILD_DIR/build.ninja" ]; then
     rtx_say "meson setup build ${args[*]}"
-    meson setup "$RTX_BUILD_DIR" "${args[@]}" || rtx_die "meson setup failed"
+    meson setup "$RTX_BUILD_DIR" "${args[@]}" >&2 || rtx_die "meson setup failed"
   elif [ "${#args[@]}" -gt 0 ]; then
     rtx_say "meson setup --reconfigure build ${args[*]}"
-    meson setup --reconfigure "$RTX_BUILD_DIR" "${args[@]}" || rtx_die "meson setup --reconfigure failed"
+    meson setup --reconfigure "$RTX_BUILD_DIR" "${args[@]}" >&2 || rtx_die "meson setup --reconfigure failed"
   fi
   rtx_say "meson compile -C build"
-  meson compile -C "$RTX_BUILD_DIR" || rtx_die "build failed"
+  meson compile -C "$RTX_BUILD_DIR" >&2 || rtx_die "build failed"
 }
