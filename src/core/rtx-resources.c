@@ -10,7 +10,7 @@ rtx_resources_ensure (void)
   static gsize registered = 0;
 
   if (g_once_init_enter (&registered)) {
-    g_resources_register (rtx_get_resource ());
+    rtx_register_resource ();
     g_once_init_leave (&registered, 1);
   }
 }
