@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "rtx-handlers.h"
+
+/* The dispatcher has already refused requests without an active key, so reaching this
+ * handler is the answer. */
+static void
+handle_get_auth (RtxRequest *req)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "authenticated");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+const RtxHandlerBinding rtx_handlers_standard_auth[] = {
+  { "getAuth", handle_get_auth },
+  { NULL, NULL },
+};

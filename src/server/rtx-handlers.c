@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "rtx-handlers.h"
+
+static const RtxHandlerBinding * const areas[] = {
+  rtx_handlers_public_system,
+  rtx_handlers_standard_auth,
+  NULL,
+};
+
+/**
+ * rtx_handlers_get_areas:
+ *
+ * Every area's table of handlers; the router binds operations to them by `operationId` and
+ * rtx_router_check_bindings() reports any operation or handler left over.
+ *
+ * Returns: (transfer none): a %NULL-terminated array of %NULL-terminated tables
+ */
+const RtxHandlerBinding * const *
+rtx_handlers_get_areas (void)
+{
+  return areas;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rtx-operation.h"
+#include "rtx-request.h"
+
+G_BEGIN_DECLS
+
+/**
+ * RtxHandlerBinding:
+ * @operation_id: an `operationId` of openapi.json
+ * @handler: the function that serves it
+ *
+ * One entry of an area's table. Each area (`handlers/<surface>-<area>.c`) exports one table
+ * ending with an entry whose @operation_id is %NULL, and rtx-handlers.c lists the areas, so
+ * areas are added without touching each other's files.
+ */
+typedef struct {
+  const char     *operation_id;
+  RtxHandlerFunc  handler;
+} RtxHandlerBinding;
+
+/* The areas, sorted by name. Add a line here and one in rtx-handlers.c for a new area. */
+extern const RtxHandlerBinding rtx_handlers_public_system[];
+extern const RtxHandlerBinding rtx_handlers_standard_auth[];
+
+const RtxHandlerBinding * const *rtx_handlers_get_areas (void);
+
+G_END_DECLS

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "rtx-error.h"
+#include "rtx-reply.h"
+
+/* Per status, the words each surface's clients read: OpenAI's `type` and `code`, and the
+ * SDK's `code` (local-app-protocol.md §2.8). A status missing here gets the generic entry. */
+static const struct {
+  guint       status;
+  const char *openai_type;
+  const char *openai_code;
+  const char *sdk_code;
+} status_words[] = {
+  { 400, "invalid_request_error", "invalid_request", "VALIDATION_ERROR" },
+  { 401, "invalid_request_error", "invalid_api_key", "MISSING_APP_ID" },
+  { 403, "invalid_request_error", "permission_denied", "PERMISSION_DENIED" },
+  { 404, "invalid_request_error", "not_found", "NOT_FOUND" },
+  { 405, "invalid_request_error", "method_not_allowed", "METHOD_NOT_ALLOWED" },
+  { 409, "invalid_request_error", "conflict", "CONFLICT" },
+  { 413, "invalid_request_error", "request_too_large", "PAYLOAD_TOO_LARGE" },
+  { 429, "rate_limit_error", "rate_limit_exceeded", "RATE_LIMIT" },
+  { 503, "server_error", "service_unavailable", "SERVICE_UNAVAILABLE" },
+};
+
+static void
+status_words_lookup (guint        status,
+                     const char **openai_type,
+                     const char **openai_code,
+                     const char **sdk_code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_words); i++) {
+    if (status_words[i].status == status) {
+      *openai_type = status_words[i].openai_type;
+      *openai_code = status_words[i].openai_code;
+      *sdk_code = status_words[i].sdk_code;
+      return;
+    }
+  }
+
+  *openai_type = status >= 500 ? "server_error" : "invalid_request_error";
+  *openai_code = status >= 500 ? "internal_error" : NULL;
+  *sdk_code = status >= 500 ? "INTERNAL_ERROR" : "REQUEST_FAILED";
+}
+
+/**
+ * rtx_reply_sanitize_header_value:
+ * @value: a header value that a client or a user may have influenced
+ *
+ * libsoup 3.2 fails a g_return_if_fail() (fatal in tests) on CR or LF in a header value, and a
+ * value that contained them could split the response; so such characters, and every other
+ * control character, are dropped.
+ *
+ * Returns: (transfer full): the value without control characters
+ */
+char *
+rtx_reply_sanitize_header_value (const char *value)
+{
+  GString *clean;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  clean = g_string_sized_new (strlen (value));
+  for (const char *p = value; *p; p++) {
+    if ((guchar) *p >= 0x20 && *p != 0x7f)
+      g_string_append_c (clean, *p);
+  }
+
+  return g_string_free (clean, FALSE);
+}
+
+/**
+ * rtx_reply_set_header:
+ * @msg: a server message
+ * @name: a header name (a constant of ours, never user input)
+ * @value: its value, sanitised here
+ *
+ * Sets a response header whose value may carry user input.
+ */
+void
+rtx_reply_set_header (SoupServerMessage *msg,
+                      const char        *name,
+                      const char        *value)
+{
+  g_autofree char *clean = NULL;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (value != NULL);
+
+  clean = rtx_reply_sanitize_header_value (value);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), name, clean);
+}
+
+/**
+ * rtx_reply_json:
+ * @msg: a server message
+ * @status: the HTTP status
+ * @node: (transfer none): the body
+ *
+ * The one way a response body leaves the server: JSON, never cached, never sniffed.
+ */
+void
+rtx_reply_json (SoupServerMessage *msg,
+                guint              status,
+                JsonNode          *node)
+{
+  SoupMessageHeaders *headers;
+  gsize length;
+  char *body;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (node != NULL);
+
+  body = json_to_string (node, FALSE);
+  length = strlen (body);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, RTX_REPLY_CONTENT_TYPE_JSON, SOUP_MEMORY_TAKE,
+                                    body, length);
+
+  headers = soup_server_message_get_response_headers (msg);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+}
+
+/**
+ * rtx_reply_error_body:
+ * @surface: whose clients read the error
+ * @status: the HTTP status
+ * @code: (nullable): a machine-readable code, or %NULL for the status's usual one
+ * @message: the error, for people
+ *
+ * An error body in the shape of @surface (DESIGN.md §1): `{"success":false,"error"}` on the
+ * standard and public surfaces, OpenAI's `{"error":{"message","type","param","code"}}`, and the
+ * SDK's `{"success":false,"error","code"}`.
+ *
+ * Returns: (transfer full): the body
+ */
+JsonNode *
+rtx_reply_error_body (RtxSurface  surface,
+                      guint       status,
+                      const char *code,
+                      const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  const char *openai_type, *openai_code, *sdk_code;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  status_words_lookup (status, &openai_type, &openai_code, &sdk_code);
+
+  json_builder_begin_object (builder);
+  if (surface == RTX_SURFACE_OPENAI) {
+    json_builder_set_member_name (builder, "error");
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "message");
+    json_builder_add_string_value (builder, message);
+    json_builder_set_member_name (builder, "type");
+    json_builder_add_string_value (builder, openai_type);
+    json_builder_set_member_name (builder, "param");
+    json_builder_add_null_value (builder);
+    json_builder_set_member_name (builder, "code");
+    if (code != NULL || openai_code != NULL)
+      json_builder_add_string_value (builder, code != NULL ? code : openai_code);
+    else
+      json_builder_add_null_value (builder);
+    json_builder_end_object (builder);
+  } else {
+    json_builder_set_member_name (builder, "success");
+    json_builder_add_boolean_value (builder, FALSE);
+    json_builder_set_member_name (builder, "error");
+    json_builder_add_string_value (builder, message);
+    if (surface == RTX_SURFACE_SDK) {
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, code != NULL ? code : sdk_code);
+    }
+  }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+void
+rtx_reply_error_with_code (SoupServerMessage *msg,
+                           RtxSurface         surface,
+                           guint              status,
+                           const char        *code,
+                           const char        *message)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (message != NULL);
+
+  body = rtx_reply_error_body (surface, status, code, message);
+  rtx_reply_json (msg, status, body);
+}
+
+/**
+ * rtx_reply_error:
+ * @msg: a server message
+ * @surface: whose clients read the error
+ * @status: the HTTP status
+ * @message: the error, for people
+ *
+ * Replies with an error body in the shape of @surface; see rtx_reply_error_body().
+ */
+void
+rtx_reply_error (SoupServerMessage *msg,
+                 RtxSurface         surface,
+                 guint              status,
+                 const char        *message)
+{
+  rtx_reply_error_with_code (msg, surface, status, NULL, message);
+}
+
+/**
+ * rtx_reply_status_for_error:
+ * @surface: the surface of the operation that failed
+ * @error: an error from the core
+ *
+ * The one mapping of errors to HTTP statuses. The surface matters for one code only: the
+ * standard surface refuses a missing or bad credential with 403, as AnythingLLM does, where
+ * the others answer 401.
+ *
+ * Returns: an HTTP status
+ */
+guint
+rtx_reply_status_for_error (RtxSurface    surface,
+                            const GError *error)
+{
+  g_return_val_if_fail (error != NULL, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+
+  if (error->domain != RTX_ERROR)
+    return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+
+  switch ((RtxError) error->code) {
+  case RTX_ERROR_INVALID_ARGUMENT:
+    return SOUP_STATUS_BAD_REQUEST;
+  case RTX_ERROR_NOT_FOUND:
+    return SOUP_STATUS_NOT_FOUND;
+  case RTX_ERROR_CONFLICT:
+  case RTX_ERROR_ALREADY_DEACTIVATED:
+    return SOUP_STATUS_CONFLICT;
+  case RTX_ERROR_UNAUTHENTICATED:
+    return surface == RTX_SURFACE_STANDARD ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_UNAUTHORIZED;
+  case RTX_ERROR_PERMISSION_DENIED:
+    return SOUP_STATUS_FORBIDDEN;
+  case RTX_ERROR_KEYRING_UNAVAILABLE:
+  case RTX_ERROR_KEYRING_LOCKED:
+    return SOUP_STATUS_SERVICE_UNAVAILABLE;
+  case RTX_ERROR_FAILED:
+  case RTX_ERROR_DATABASE:
+  case RTX_ERROR_UNSUPPORTED_VERSION:
+  default:
+    return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  }
+}
+
+/**
+ * rtx_reply_gerror:
+ * @msg: a server message
+ * @surface: whose clients read the error
+ * @error: what went wrong
+ *
+ * Replies with the status of rtx_reply_status_for_error(). Client errors carry the error's
+ * message; server errors are logged and answered with a generic one, so that database paths
+ * or SQL never reach a client.
+ */
+void
+rtx_reply_gerror (SoupServerMessage *msg,
+                  RtxSurface         surface,
+                  const GError      *error)
+{
+  guint status;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (error != NULL);
+
+  status = rtx_reply_status_for_error (surface, error);
+  if (status < 500) {
+    rtx_reply_error (msg, surface, status, error->message);
+    return;
+  }
+
+  g_warning ("Request failed: %s", error->message);
+  rtx_reply_error (msg, surface, status,
+                   status == SOUP_STATUS_SERVICE_UNAVAILABLE
+                   ? "The keyring is unavailable; try again once it is unlocked."
+                   : "Internal error; the runtime's log says more.");
+}
