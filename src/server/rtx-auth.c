@@ -9,6 +9,22 @@
 
 /* Nothing in this file logs a header value: every one of them may be a secret. */
 
+/* A key is one word of printable ASCII. Whitespace also catches a header sent twice, which
+ * libsoup joins with ", ": an ambiguous credential is no credential. */
+static gboolean
+token_is_plausible (const char *token)
+{
+  if (token == NULL || *token == '\0')
+    return FALSE;
+
+  for (const char *p = token; *p; p++) {
+    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
+      return FALSE;
+  }
+
+  return TRUE;
+}
+
 /**
  * rtx_auth_parse_bearer:
  * @authorization: (nullable): the value of an `Authorization` header
@@ -29,17 +45,11 @@ rtx_auth_parse_bearer (const char *authorization)
     return NULL;
 
   token = authorization + sizeof scheme - 1;
-  if (*token == '\0')
-    return NULL;
-
-  for (const char *p = token; *p; p++) {
-    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
-      return NULL;
-  }
-
-  return token;
+  return token_is_plausible (token) ? token : NULL;
 }
 
+/* The headers are read as lists so that a header sent twice is seen whole, never one copy
+ * picked at random. */
 static const char *
 find_token (SoupMessageHeaders *headers,
             RtxAuthSchemes      schemes)
@@ -47,14 +57,16 @@ find_token (SoupMessageHeaders *headers,
   const char *token = NULL;
 
   if (schemes & RTX_AUTH_SCHEME_BEARER)
-    token = rtx_auth_parse_bearer (soup_message_headers_get_one (headers, "Authorization"));
+    token = rtx_auth_parse_bearer (soup_message_headers_get_list (headers, "Authorization"));
 
   if (token == NULL && (schemes & RTX_AUTH_SCHEME_API_KEY_HEADER)) {
-    token = soup_message_headers_get_one (headers, "x-api-key");
-    if (token != NULL && *token == '\0')
+    token = soup_message_headers_get_list (headers, "x-api-key");
+    if (!token_is_plausible (token))
       token = NULL;
   }
 
+  /* x-app-id (the SDK's production mode) arrives with the local apps issue; until then an
+   * operation that accepts only an app id refuses everyone. */
   return token;
 }
 
@@ -98,8 +110,6 @@ rtx_auth_authenticate (RtxApiKeys          *keys,
   if (schemes == RTX_AUTH_SCHEME_NONE)
     return TRUE;
 
-  /* x-app-id (the SDK's production mode) arrives with the local apps issue; until then an
-   * operation that accepts only an app id refuses everyone. */
   token = find_token (headers, schemes);
   if (token == NULL) {
     g_set_error_literal (error, RTX_ERROR, RTX_ERROR_UNAUTHENTICATED, "No credential");

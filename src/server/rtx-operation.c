@@ -92,6 +92,20 @@ parse_security (JsonArray       *security,
   return TRUE;
 }
 
+/* json-glib 1.6 fails a g_return_val_if_fail() (fatal in tests) when a member has another
+ * type than the getter's; the document is checked, not trusted. */
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 static gboolean
 operation_id_is_valid (const char *id)
 {
@@ -111,9 +125,10 @@ parse_operation (RtxOperation  *self,
                  JsonArray     *default_security,
                  GError       **error)
 {
-  const char *id = json_object_get_string_member_with_default (self->json, "operationId", NULL);
-  const char *surface;
+  const char *id = get_string_member (self->json, "operationId");
+  JsonNode *security_node = json_object_get_member (self->json, "security");
   JsonArray *security = default_security;
+  const char *surface;
 
   if (!operation_id_is_valid (id)) {
     g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
@@ -122,15 +137,19 @@ parse_operation (RtxOperation  *self,
   }
   self->id = g_strdup (id);
 
-  surface = json_object_get_string_member_with_default (self->json, "x-rtx-surface", NULL);
+  surface = get_string_member (self->json, "x-rtx-surface");
   if (!rtx_surface_from_string (surface, &self->surface)) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                  "%s: x-rtx-surface must be standard, openai, sdk or public", id);
     return FALSE;
   }
 
-  if (json_object_has_member (self->json, "security"))
-    security = json_object_get_array_member (self->json, "security");
+  if (security_node != NULL && !JSON_NODE_HOLDS_ARRAY (security_node)) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, "%s: security is not a list", id);
+    return FALSE;
+  }
+  if (security_node != NULL)
+    security = json_node_get_array (security_node);
   if (security == NULL) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                  "%s: no security requirement (public operations say \"security\": [])", id);

@@ -325,6 +325,7 @@ load_document (RtxRouter   *self,
   JsonObject *paths;
   JsonArray *default_security = NULL;
   g_autoptr(GList) members = NULL;
+  JsonNode *node;
 
   if (!json_parser_load_from_data (parser, data, length, error))
     return FALSE;
@@ -336,20 +337,27 @@ load_document (RtxRouter   *self,
   }
   root = json_node_get_object (self->document);
 
-  if (!g_str_has_prefix (json_object_get_string_member_with_default (root, "openapi", ""),
-                         "3.1.")) {
+  node = json_object_get_member (root, "openapi");
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING ||
+      !g_str_has_prefix (json_node_get_string (node), "3.1.")) {
     g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, "not OpenAPI 3.1");
     return FALSE;
   }
 
-  paths = json_object_get_object_member (root, "paths");
-  if (paths == NULL) {
+  node = json_object_get_member (root, "paths");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
     g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, "no paths");
     return FALSE;
   }
+  paths = json_node_get_object (node);
 
-  if (json_object_has_member (root, "security"))
-    default_security = json_object_get_array_member (root, "security");
+  node = json_object_get_member (root, "security");
+  if (node != NULL && !JSON_NODE_HOLDS_ARRAY (node)) {
+    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, "security is not a list");
+    return FALSE;
+  }
+  if (node != NULL)
+    default_security = json_node_get_array (node);
 
   members = json_object_get_members (paths);
   for (GList *l = members; l != NULL; l = l->next) {

@@ -290,8 +290,12 @@ create_soup_server (RtxServer *self)
                                      "server-header", NULL,
                                      NULL);
 
+  /* libsoup sends "OPTIONS *" only to a handler registered for "*"; without one it would
+   * answer a bodiless 404 that no guard saw. */
   soup_server_add_early_handler (server, NULL, on_early_request_cb, self, NULL);
+  soup_server_add_early_handler (server, "*", on_early_request_cb, self, NULL);
   soup_server_add_handler (server, NULL, on_request_cb, self, NULL);
+  soup_server_add_handler (server, "*", on_request_cb, self, NULL);
 
   return server;
 }

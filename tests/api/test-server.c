@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 
+#include "rtx-auth.h"
 #include "rtx-error.h"
 #include "rtx-reply.h"
 #include "rtx-runtime.h"
@@ -410,6 +411,231 @@ test_method_not_allowed (Fixture       *fixture,
   g_assert_cmpstr (soup_message_headers_get_one (delete->headers, "Allow"), ==, "GET");
 }
 
+static void
+test_auth_duplicate_headers (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(RtxSecret) secret = NULL;
+  g_autoptr(RtxApiKey) key = create_key (fixture, "duplicate", &secret);
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", secret);
+  g_autoptr(Response) two_auth = fetch (fixture, "GET", "/api/v1/auth",
+                                        "Authorization", bearer,
+                                        "Authorization", "Bearer garbage", NULL);
+  g_autoptr(Response) two_auth_reversed = fetch (fixture, "GET", "/api/v1/auth",
+                                                 "Authorization", "Bearer garbage",
+                                                 "Authorization", bearer, NULL);
+  g_autoptr(Response) two_x_api_key = fetch (fixture, "GET", "/api/v1/auth",
+                                             "x-api-key", secret,
+                                             "x-api-key", secret, NULL);
+
+  /* A request that carries two credentials is not guessed at. */
+  g_assert_cmpuint (two_auth->status, ==, 403);
+  g_assert_cmpuint (two_auth_reversed->status, ==, 403);
+  g_assert_cmpuint (two_x_api_key->status, ==, 403);
+}
+
+static void
+test_auth_parse_bearer (void)
+{
+  static const struct {
+    const char *header;
+    const char *token;
+  } cases[] = {
+    { "Bearer abc", "abc" },
+    { "bearer abc", "abc" },
+    { "BeArEr rtx_x", "rtx_x" },
+    { "Bearer", NULL },
+    { "Bearer ", NULL },
+    { "Bearer  abc", NULL },
+    { "Bearer abc ", NULL },
+    { "Bearer abc def", NULL },
+    { "Bearer\tabc", NULL },
+    { "Bearerabc", NULL },
+    { "Basic abc", NULL },
+    { "Bearer abc, Bearer def", NULL },
+    { "Bearer ab\x01" "c", NULL },
+    { "Bearer caf\xc3\xa9", NULL },
+    { "", NULL },
+    { NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpstr (rtx_auth_parse_bearer (cases[i].header), ==, cases[i].token);
+}
+
+static RtxOperation *
+operation_with_security (const char *surface,
+                         const char *security)
+{
+  g_autofree char *text = g_strdup_printf ("{\"operationId\":\"t\",\"x-rtx-surface\":\"%s\","
+                                           "\"security\":%s}", surface, security);
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(JsonObject) path_item = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  RtxOperation *operation;
+
+  g_assert_nonnull (node);
+  operation = rtx_operation_new_from_json ("GET", "/t", path_item, json_node_get_object (node),
+                                           NULL, &error);
+  g_assert_no_error (error);
+  return operation;
+}
+
+static gboolean
+authenticates (Fixture      *fixture,
+               RtxOperation *operation,
+               const char   *header,
+               const char   *value)
+{
+  RtxApiKeys *keys = rtx_runtime_get_api_keys (fixture->runtime);
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(RtxApiKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (header != NULL)
+    soup_message_headers_append (headers, header, value);
+
+  ok = rtx_auth_authenticate (keys, headers, operation, &key, &error);
+  if (!ok) {
+    g_assert_error (error, RTX_ERROR, RTX_ERROR_UNAUTHENTICATED);
+    g_assert_null (key);
+  } else if (!rtx_operation_is_public (operation)) {
+    g_assert_nonnull (key);
+  }
+
+  return ok;
+}
+
+/* Each operation accepts exactly the credentials its security lists. */
+static void
+test_auth_schemes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(RtxSecret) secret = NULL;
+  g_autoptr(RtxApiKey) key = create_key (fixture, "schemes", &secret);
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", secret);
+  g_autoptr(RtxOperation) bearer_only = operation_with_security ("openai",
+                                                                 "[{\"BearerAuth\":[]}]");
+  g_autoptr(RtxOperation) header_only = operation_with_security ("sdk",
+                                                                 "[{\"ApiKeyHeader\":[]}]");
+  g_autoptr(RtxOperation) app_only = operation_with_security ("sdk", "[{\"AppId\":[]}]");
+  g_autoptr(RtxOperation) open = operation_with_security ("public", "[]");
+
+  g_assert_true (authenticates (fixture, bearer_only, "Authorization", bearer));
+  g_assert_false (authenticates (fixture, bearer_only, "x-api-key", secret));
+  g_assert_false (authenticates (fixture, bearer_only, NULL, NULL));
+
+  g_assert_true (authenticates (fixture, header_only, "x-api-key", secret));
+  g_assert_false (authenticates (fixture, header_only, "Authorization", bearer));
+
+  g_assert_false (authenticates (fixture, app_only, "Authorization", bearer));
+  g_assert_false (authenticates (fixture, app_only, "x-api-key", secret));
+  g_assert_false (authenticates (fixture, app_only, "x-app-id", secret));
+
+  g_assert_true (authenticates (fixture, open, NULL, NULL));
+  g_assert_true (authenticates (fixture, open, "Authorization", "Bearer garbage"));
+}
+
+/* ---- Raw HTTP ---------------------------------------------------------------------------- */
+
+/* Requests a client library would refuse or rewrite are sent over a plain socket from a
+ * thread, while this thread's main context serves them. */
+typedef struct {
+  guint16   port;
+  char     *request;
+  GString  *reply;
+  gboolean  done;
+} RawExchange;
+
+static gboolean
+raw_done_cb (gpointer user_data)
+{
+  RawExchange *raw = user_data;
+
+  raw->done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+raw_thread (gpointer user_data)
+{
+  RawExchange *raw = user_data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  char buffer[4096];
+  gssize n;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", raw->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             raw->request, strlen (raw->request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (raw->reply, buffer, n);
+
+  g_idle_add (raw_done_cb, raw);
+  return NULL;
+}
+
+/* Sends @request (which should ask for `Connection: close`) and returns the whole reply. */
+static char *
+raw_fetch (Fixture    *fixture,
+           const char *request)
+{
+  RawExchange raw = { 0 };
+  GThread *thread;
+
+  raw.port = rtx_server_get_port (fixture->server);
+  raw.request = (char *) request;
+  raw.reply = g_string_new (NULL);
+
+  thread = g_thread_new ("raw-client", raw_thread, &raw);
+  rtx_test_wait_for (&raw.done, 10000);
+  g_thread_join (thread);
+
+  return g_string_free (raw.reply, FALSE);
+}
+
+static void
+assert_raw (Fixture    *fixture,
+            const char *request,
+            const char *status_line,
+            const char *body)
+{
+  g_autofree char *reply = raw_fetch (fixture, request);
+  const char *reply_body = strstr (reply, "\r\n\r\n");
+  g_autofree char *escaped = g_strescape (request, NULL);
+
+  g_test_message ("%s", escaped);
+  g_assert_true (g_str_has_prefix (reply, status_line));
+  g_assert_nonnull (reply_body);
+  g_assert_cmpstr (reply_body + 4, ==, body);
+}
+
+static void
+test_raw_requests (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char not_found[] = "{\"success\":false,\"error\":\"Not found\"}";
+
+  assert_raw (fixture, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+              "HTTP/1.1 404", not_found);
+  assert_raw (fixture, "GET /api/p%00ing HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Connection: close\r\n\r\n", "HTTP/1.1 404", not_found);
+  assert_raw (fixture, "GET /api/ping%2F HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Connection: close\r\n\r\n", "HTTP/1.1 404", not_found);
+  assert_raw (fixture, "GET /api/ping HTTP/1.0\r\n\r\n", "HTTP/1.0 200", "{\"online\":true}");
+  assert_raw (fixture, "BREW /api/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+              "HTTP/1.1 405", "{\"success\":false,\"error\":\"Method not allowed. Allowed: GET\"}");
+  assert_raw (fixture, "GET /api/v1/auth HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Authorization: Bearer \xff\xfe\r\nConnection: close\r\n\r\n",
+              "HTTP/1.1 403", STANDARD_REFUSAL);
+}
+
 /* ---- Listening --------------------------------------------------------------------------- */
 
 static void
@@ -715,6 +941,9 @@ main (int   argc,
   ADD ("/rtx/api/auth/refused", test_auth_refused);
   ADD ("/rtx/api/auth/typo-without-lookup", test_auth_typo_without_lookup);
   ADD ("/rtx/api/auth/deactivated", test_auth_deactivated);
+  ADD ("/rtx/api/auth/duplicate-headers", test_auth_duplicate_headers);
+  ADD ("/rtx/api/auth/schemes", test_auth_schemes);
+  ADD ("/rtx/api/raw-requests", test_raw_requests);
   ADD ("/rtx/api/not-found", test_not_found);
   ADD ("/rtx/api/method-not-allowed", test_method_not_allowed);
   ADD ("/rtx/api/server/listeners", test_listeners);
@@ -723,6 +952,7 @@ main (int   argc,
   ADD ("/rtx/api/server/port-in-use", test_port_in_use);
 #undef ADD
   g_test_add_func ("/rtx/api/server/port-in-use-on-ipv6", test_port_in_use_on_ipv6);
+  g_test_add_func ("/rtx/api/auth/parse-bearer", test_auth_parse_bearer);
   g_test_add_func ("/rtx/api/reply/error-shapes", test_reply_error_shapes);
   g_test_add_func ("/rtx/api/reply/status-for-error", test_reply_status_for_error);
   g_test_add_func ("/rtx/api/reply/sanitize-header", test_reply_sanitize_header);

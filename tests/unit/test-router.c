@@ -473,7 +473,17 @@ test_invalid_documents (void)
     { "'/a':{'get':{'x-rtx-surface':'standard','security':[]}}", "operationId" },
     { "'/a':{'get':{'operationId':'a b','x-rtx-surface':'standard','security':[]}}",
       "operationId" },
+    { "'/a':{'get':{'operationId':7,'x-rtx-surface':'standard','security':[]}}",
+      "operationId" },
     { "'/a':{'get':{'operationId':'a','security':[]}}", "x-rtx-surface" },
+    { "'/a':{'get':{'operationId':'a','x-rtx-surface':['public'],'security':[]}}",
+      "x-rtx-surface" },
+    { "'/a':{'get':{'operationId':'a','x-rtx-surface':'public','security':{}}}",
+      "security is not a list" },
+    { "'/a':{'get':{'operationId':'a','x-rtx-surface':'public','security':[[]]}}",
+      "not an object" },
+    { "'/a':{'get':'ping'}", "not an object" },
+    { "'/a':[]", "not an object" },
     { "'/a':{'get':{'operationId':'a','x-rtx-surface':'lan','security':[]}}", "x-rtx-surface" },
     { "'/a':{'get':{'operationId':'a','x-rtx-surface':'standard'}}", "no security" },
     { "'/a':{'get':{'operationId':'a','x-rtx-surface':'standard','security':[]}}",
@@ -528,6 +538,43 @@ test_invalid_json (void)
   g_assert_null (rtx_router_new_from_data ("{\"openapi\":\"3.0.3\",\"paths\":{}}", -1, areas,
                                            &error));
   g_assert_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_null (rtx_router_new_from_data ("{\"openapi\":3.1,\"paths\":{}}", -1, areas, &error));
+  g_assert_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_null (rtx_router_new_from_data ("{\"openapi\":\"3.1.0\",\"paths\":[]}", -1, areas,
+                                           &error));
+  g_assert_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_null (rtx_router_new_from_data ("[]", -1, areas, &error));
+  g_assert_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT);
+}
+
+/* A document-wide `security` applies to operations that do not name their own. */
+static void
+test_default_security (void)
+{
+  static const RtxHandlerBinding bindings[] = {
+    { "a", handle_nothing },
+    { "b", handle_nothing },
+    { NULL, NULL },
+  };
+  static const RtxHandlerBinding * const areas[] = { bindings, NULL };
+  g_autofree char *document = doc_from (
+    "{'openapi':'3.1.0','security':[{'AppId':[]}],'paths':{"
+    "'/sdk/a':{'get':{'operationId':'a','x-rtx-surface':'sdk'}},"
+    "'/api/ping':{'get':{'operationId':'b','x-rtx-surface':'public','security':[]}}}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxRouter) router = rtx_router_new_from_data (document, -1, areas, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (rtx_operation_get_auth_schemes (rtx_router_lookup_operation (router, "a")), ==,
+                   RTX_AUTH_SCHEME_APP_ID);
+  g_assert_true (rtx_operation_is_public (rtx_router_lookup_operation (router, "b")));
+  g_assert_null (rtx_router_lookup_operation (router, "c"));
 }
 
 static void
@@ -568,6 +615,7 @@ main (int   argc,
   g_test_add_func ("/rtx/router/match/methods", test_match_methods);
   g_test_add_func ("/rtx/router/invalid-documents", test_invalid_documents);
   g_test_add_func ("/rtx/router/invalid-json", test_invalid_json);
+  g_test_add_func ("/rtx/router/default-security", test_default_security);
   g_test_add_func ("/rtx/router/surface-for-path", test_surface_for_path);
 
   return g_test_run ();
