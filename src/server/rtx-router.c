@@ -238,6 +238,30 @@ add_operation (RtxRouter   *self,
   return TRUE;
 }
 
+/* Refuses what the router would otherwise silently ignore: a `$ref`ed path item, a method
+ * name with a typo. */
+static gboolean
+check_path_item_members (const char  *path,
+                         JsonObject  *path_item,
+                         GError     **error)
+{
+  g_autoptr(GList) members = json_object_get_members (path_item);
+
+  for (GList *l = members; l != NULL; l = l->next) {
+    const char *name = l->data;
+
+    if (!strv_contains (known_methods, G_N_ELEMENTS (known_methods), name) &&
+        !strv_contains (path_item_fields, G_N_ELEMENTS (path_item_fields), name) &&
+        !g_str_has_prefix (name, "x-")) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   "%s: unsupported member “%s”", path, name);
+      return FALSE;
+    }
+  }
+
+  return TRUE;
+}
+
 static gboolean
 add_path (RtxRouter   *self,
           const char  *path,
@@ -265,22 +289,8 @@ add_path (RtxRouter   *self,
       return FALSE;
   }
 
-  /* Refuse what the router would silently ignore (a `$ref`ed path item, a method typo). */
-  {
-    g_autoptr(GList) members = json_object_get_members (path_item);
-
-    for (GList *l = members; l != NULL; l = l->next) {
-      const char *name = l->data;
-
-      if (!strv_contains (known_methods, G_N_ELEMENTS (known_methods), name) &&
-          !strv_contains (path_item_fields, G_N_ELEMENTS (path_item_fields), name) &&
-          !g_str_has_prefix (name, "x-")) {
-        g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
-                     "%s: unsupported member “%s”", path, name);
-        return FALSE;
-      }
-    }
-  }
+  if (!check_path_item_members (path, path_item, error))
+    return FALSE;
 
   if (route->operations->len == 0) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, "%s: no operation", path);
