@@ -10,6 +10,7 @@
 #include "rtx-request.h"
 #include "rtx-router.h"
 #include "rtx-server.h"
+#include "rtx-server-private.h"
 
 /* libsoup's own listeners use GLib's default backlog of 10, which stalls connects under load
  * (security-reliability.md §0.4: p99 496 ms at 200 connections, 14.5 ms with 1024). */
@@ -300,24 +301,19 @@ create_soup_server (RtxServer *self)
   return server;
 }
 
+/* The bindings are checked at every start, so that a server never serves an operation
+ * without a handler, whichever router it was given. */
 static gboolean
 ensure_router (RtxServer  *self,
                GError    **error)
 {
-  g_autoptr(RtxRouter) router = NULL;
+  if (self->router == NULL)
+    self->router = rtx_router_new (error);
 
-  if (self->router != NULL)
-    return TRUE;
-
-  router = rtx_router_new (error);
-  if (router == NULL)
+  if (self->router == NULL)
     return FALSE;
 
-  if (!rtx_router_check_bindings (router, error))
-    return FALSE;
-
-  self->router = g_steal_pointer (&router);
-  return TRUE;
+  return rtx_router_check_bindings (self->router, error);
 }
 
 static gboolean
@@ -583,6 +579,17 @@ rtx_server_get_state_reason (RtxServer *self)
   g_return_val_if_fail (RTX_IS_SERVER (self), NULL);
 
   return self->state_reason;
+}
+
+void
+rtx_server_set_router (RtxServer *self,
+                       RtxRouter *router)
+{
+  g_return_if_fail (RTX_IS_SERVER (self));
+  g_return_if_fail (RTX_IS_ROUTER (router));
+  g_return_if_fail (self->soup_server == NULL);
+
+  g_set_object (&self->router, router);
 }
 
 /**

@@ -11,6 +11,7 @@
 #include "rtx-reply.h"
 #include "rtx-runtime.h"
 #include "rtx-server.h"
+#include "rtx-server-private.h"
 #include "rtx-test-utils.h"
 
 /* A live server on port 0 and a SoupSession client, both on this thread's main context: the
@@ -842,6 +843,47 @@ test_port_in_use_on_ipv6 (void)
   g_assert_cmpint (rtx_server_get_state (server), ==, RTX_SERVER_FAILED);
 }
 
+static void
+handle_nothing (RtxRequest *req)
+{
+}
+
+/* A server whose document and handlers disagree does not start, and says which names. */
+static void
+test_refuses_unbound_operations (void)
+{
+  static const char document[] =
+    "{\"openapi\":\"3.1.0\",\"paths\":{"
+    "\"/api/ping\":{\"get\":{\"operationId\":\"ping\",\"x-rtx-surface\":\"public\","
+    "\"security\":[]}},"
+    "\"/api/v1/unbound\":{\"get\":{\"operationId\":\"unbound\",\"x-rtx-surface\":\"standard\","
+    "\"security\":[{\"BearerAuth\":[]}]}}}}";
+  static const RtxHandlerBinding bindings[] = {
+    { "ping", handle_nothing },
+    { "orphan", handle_nothing },
+    { NULL, NULL },
+  };
+  static const RtxHandlerBinding * const areas[] = { bindings, NULL };
+  g_autofree char *data_dir = rtx_test_data_dir_new ("api-unbound");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxRuntime) runtime = rtx_runtime_new (data_dir, &error);
+  g_autoptr(RtxRouter) router = NULL;
+  g_autoptr(RtxServer) server = NULL;
+
+  g_assert_no_error (error);
+  router = rtx_router_new_from_data (document, -1, areas, &error);
+  g_assert_no_error (error);
+
+  server = rtx_server_new (runtime);
+  rtx_server_set_router (server, router);
+  g_assert_false (rtx_server_start (server, 0, &error));
+  g_assert_error (error, RTX_ERROR, RTX_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "unbound"));
+  g_assert_nonnull (strstr (error->message, "orphan"));
+  g_assert_cmpint (rtx_server_get_state (server), ==, RTX_SERVER_FAILED);
+  g_assert_null (rtx_server_get_listeners (server));
+}
+
 /* ---- Replies ----------------------------------------------------------------------------- */
 
 static void
@@ -952,6 +994,8 @@ main (int   argc,
   ADD ("/rtx/api/server/port-in-use", test_port_in_use);
 #undef ADD
   g_test_add_func ("/rtx/api/server/port-in-use-on-ipv6", test_port_in_use_on_ipv6);
+  g_test_add_func ("/rtx/api/server/refuses-unbound-operations",
+                   test_refuses_unbound_operations);
   g_test_add_func ("/rtx/api/auth/parse-bearer", test_auth_parse_bearer);
   g_test_add_func ("/rtx/api/reply/error-shapes", test_reply_error_shapes);
   g_test_add_func ("/rtx/api/reply/status-for-error", test_reply_status_for_error);
