@@ -68,8 +68,7 @@ print_new_key (RtxRuntime      *runtime,
   g_print ("%s\n", secret);
   fflush (stdout);
 
-  g_printerr (what, key->id, key->name, key->display);
-  g_printerr ("\n");
+  g_printerr ("%s\n", what);
 
   if (!key->in_keyring) {
     RtxSecrets *secrets = rtx_runtime_get_secrets (runtime);
@@ -91,6 +90,7 @@ cmd_create (RtxRuntime  *runtime,
   g_autoptr(GError) error = NULL;
   g_autoptr(RtxSecret) secret = NULL;
   g_autoptr(RtxApiKey) key = NULL;
+  g_autofree char *what = NULL;
 
   if (options->name == NULL) {
     g_printerr (_("realtimex-runtime: keys create needs --name NAME\n"));
@@ -102,9 +102,13 @@ cmd_create (RtxRuntime  *runtime,
   if (key == NULL)
     return fail (error);
 
-  return print_new_key (runtime, key, secret,
-                        key->admin ? _("Created administrator key %" G_GINT64_FORMAT " “%s” (%s).")
-                                   : _("Created key %" G_GINT64_FORMAT " “%s” (%s)."));
+  what = key->admin
+    ? g_strdup_printf (_("Created administrator key %" G_GINT64_FORMAT " “%s” (%s)."),
+                       key->id, key->name, key->display)
+    : g_strdup_printf (_("Created key %" G_GINT64_FORMAT " “%s” (%s)."),
+                       key->id, key->name, key->display);
+
+  return print_new_key (runtime, key, secret, what);
 }
 
 static int
@@ -115,6 +119,7 @@ cmd_rotate (RtxRuntime  *runtime,
   g_autoptr(GError) error = NULL;
   g_autoptr(RtxSecret) secret = NULL;
   g_autoptr(RtxApiKey) key = NULL;
+  g_autofree char *what = NULL;
   gint64 id;
 
   if (!parse_id (id_arg, &id)) {
@@ -126,8 +131,9 @@ cmd_rotate (RtxRuntime  *runtime,
   if (key == NULL)
     return fail (error);
 
-  print_new_key (runtime, key, secret,
-                 _("Created key %" G_GINT64_FORMAT " “%s” (%s) to replace the old one."));
+  what = g_strdup_printf (_("Created key %" G_GINT64_FORMAT " “%s” (%s) to replace the old one."),
+                          key->id, key->name, key->display);
+  print_new_key (runtime, key, secret, what);
   g_printerr (_("Key %" G_GINT64_FORMAT " stays active until you run “keys deactivate %"
                 G_GINT64_FORMAT "” once your client uses the new key.\n"), id, id);
 
