@@ -21,6 +21,7 @@ struct _RtxRuntime {
   RtxDb      *db;
   RtxSecrets *secrets;
   RtxApiKeys *api_keys;
+  RtxCredentials *credentials;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -30,6 +31,7 @@ rtx_runtime_dispose (GObject *object)
 {
   RtxRuntime *self = (RtxRuntime *)object;
 
+  g_clear_object (&self->credentials);
   g_clear_object (&self->api_keys);
   g_clear_object (&self->secrets);
   g_clear_object (&self->db);
@@ -141,6 +143,7 @@ rtx_runtime_new (const char  *data_dir,
 
   self->secrets = rtx_secrets_new (instance);
   self->api_keys = rtx_api_keys_new (self->db, self->secrets);
+  self->credentials = rtx_credentials_new (self->db, self->secrets);
 
   return g_steal_pointer (&self);
 }
@@ -175,6 +178,14 @@ rtx_runtime_get_api_keys (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->api_keys;
+}
+
+RtxCredentials *
+rtx_runtime_get_credentials (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->credentials;
 }
 
 /**

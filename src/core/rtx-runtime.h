@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "rtx-api-keys.h"
+#include "rtx-credentials.h"
 #include "rtx-db.h"
 #include "rtx-secrets.h"
 
@@ -18,6 +19,7 @@ const char *rtx_runtime_get_data_dir     (RtxRuntime  *self);
 RtxDb      *rtx_runtime_get_db           (RtxRuntime  *self);
 RtxSecrets *rtx_runtime_get_secrets      (RtxRuntime  *self);
 RtxApiKeys *rtx_runtime_get_api_keys     (RtxRuntime  *self);
+RtxCredentials *rtx_runtime_get_credentials (RtxRuntime *self);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);

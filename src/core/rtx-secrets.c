@@ -27,20 +27,25 @@ struct _RtxSecrets {
 
 G_DEFINE_FINAL_TYPE (RtxSecrets, rtx_secrets, G_TYPE_OBJECT)
 
-static const SecretSchema *
-api_key_schema (void)
-{
-  static const SecretSchema schema = {
-    APP_ID ".ApiKey", SECRET_SCHEMA_NONE,
-    {
-      { "instance", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "key-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
+/* Two kinds of items, kept apart by schema: API keys (what clients present to the runtime) and
+ * credentials (what the runtime presents to others). Both are found by instance and row id. */
+static const SecretSchema api_key_schema = {
+  APP_ID ".ApiKey", SECRET_SCHEMA_NONE,
+  {
+    { "instance", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "key-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
 
-  return &schema;
-}
+static const SecretSchema credential_schema = {
+  APP_ID ".Credential", SECRET_SCHEMA_NONE,
+  {
+    { "instance", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "credential-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
 
 static void
 set_state (RtxSecrets      *self,
@@ -123,28 +128,26 @@ rtx_secrets_get_state_reason (RtxSecrets *self)
   return self->state_reason;
 }
 
-/**
- * rtx_secrets_store_api_key:
- *
- * Stores @secret under (instance, @key_id). Blocks on D-Bus: call it from a worker thread or
- * from the command line, never from a main loop that serves requests.
- */
-gboolean
-rtx_secrets_store_api_key (RtxSecrets  *self,
-                           gint64       key_id,
-                           const char  *label,
-                           const char  *secret,
-                           GError     **error)
+static const char *
+id_attribute (const SecretSchema *schema)
+{
+  return schema->attributes[1].name;
+}
+
+static gboolean
+store (RtxSecrets         *self,
+       const SecretSchema *schema,
+       gint64              id,
+       const char         *label,
+       const char         *secret,
+       GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, key_id);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
-  g_return_val_if_fail (RTX_IS_SECRETS (self), FALSE);
-  g_return_val_if_fail (secret != NULL, FALSE);
-
-  if (!secret_password_store_sync (api_key_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
-                                   NULL, &local_error,
-                                   "instance", self->instance_id, "key-id", id, NULL)) {
+  if (!secret_password_store_sync (schema, SECRET_COLLECTION_DEFAULT, label, secret, NULL,
+                                   &local_error, "instance", self->instance_id,
+                                   id_attribute (schema), id_text, NULL)) {
     note_failure (self, local_error, error);
     return FALSE;
   }
@@ -153,26 +156,19 @@ rtx_secrets_store_api_key (RtxSecrets  *self,
   return TRUE;
 }
 
-/**
- * rtx_secrets_lookup_api_key:
- *
- * Returns: (transfer full) (nullable): the key, or %NULL with @error unset when the keyring
- *   has no such item
- */
-RtxSecret *
-rtx_secrets_lookup_api_key (RtxSecrets  *self,
-                            gint64       key_id,
-                            GError     **error)
+static RtxSecret *
+lookup (RtxSecrets         *self,
+        const SecretSchema *schema,
+        gint64              id,
+        GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, key_id);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   char *found;
   RtxSecret *copy;
 
-  g_return_val_if_fail (RTX_IS_SECRETS (self), NULL);
-
-  found = secret_password_lookup_sync (api_key_schema (), NULL, &local_error,
-                                       "instance", self->instance_id, "key-id", id, NULL);
+  found = secret_password_lookup_sync (schema, NULL, &local_error, "instance", self->instance_id,
+                                       id_attribute (schema), id_text, NULL);
   if (local_error != NULL) {
     note_failure (self, local_error, error);
     return NULL;
@@ -189,19 +185,18 @@ rtx_secrets_lookup_api_key (RtxSecrets  *self,
   return copy;
 }
 
-gboolean
-rtx_secrets_clear_api_key (RtxSecrets  *self,
-                           gint64       key_id,
-                           GError     **error)
+static gboolean
+clear (RtxSecrets         *self,
+       const SecretSchema *schema,
+       gint64              id,
+       GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, key_id);
-
-  g_return_val_if_fail (RTX_IS_SECRETS (self), FALSE);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
   /* FALSE without an error only means there was nothing to clear. */
-  secret_password_clear_sync (api_key_schema (), NULL, &local_error,
-                              "instance", self->instance_id, "key-id", id, NULL);
+  secret_password_clear_sync (schema, NULL, &local_error, "instance", self->instance_id,
+                              id_attribute (schema), id_text, NULL);
   if (local_error != NULL) {
     note_failure (self, local_error, error);
     return FALSE;
@@ -209,4 +204,82 @@ rtx_secrets_clear_api_key (RtxSecrets  *self,
 
   set_state (self, RTX_SECRETS_AVAILABLE, NULL);
   return TRUE;
+}
+
+/**
+ * rtx_secrets_store_api_key:
+ *
+ * Stores @secret under (instance, @key_id). Like every call here it blocks on D-Bus: call it
+ * from a worker thread or from the command line, never from a main loop that serves requests.
+ */
+gboolean
+rtx_secrets_store_api_key (RtxSecrets  *self,
+                           gint64       key_id,
+                           const char  *label,
+                           const char  *secret,
+                           GError     **error)
+{
+  g_return_val_if_fail (RTX_IS_SECRETS (self), FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+
+  return store (self, &api_key_schema, key_id, label, secret, error);
+}
+
+/**
+ * rtx_secrets_lookup_api_key:
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL with @error unset when the keyring
+ *   has no such item
+ */
+RtxSecret *
+rtx_secrets_lookup_api_key (RtxSecrets  *self,
+                            gint64       key_id,
+                            GError     **error)
+{
+  g_return_val_if_fail (RTX_IS_SECRETS (self), NULL);
+
+  return lookup (self, &api_key_schema, key_id, error);
+}
+
+gboolean
+rtx_secrets_clear_api_key (RtxSecrets  *self,
+                           gint64       key_id,
+                           GError     **error)
+{
+  g_return_val_if_fail (RTX_IS_SECRETS (self), FALSE);
+
+  return clear (self, &api_key_schema, key_id, error);
+}
+
+gboolean
+rtx_secrets_store_credential (RtxSecrets  *self,
+                              gint64       credential_id,
+                              const char  *label,
+                              const char  *payload,
+                              GError     **error)
+{
+  g_return_val_if_fail (RTX_IS_SECRETS (self), FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  return store (self, &credential_schema, credential_id, label, payload, error);
+}
+
+RtxSecret *
+rtx_secrets_lookup_credential (RtxSecrets  *self,
+                               gint64       credential_id,
+                               GError     **error)
+{
+  g_return_val_if_fail (RTX_IS_SECRETS (self), NULL);
+
+  return lookup (self, &credential_schema, credential_id, error);
+}
+
+gboolean
+rtx_secrets_clear_credential (RtxSecrets  *self,
+                              gint64       credential_id,
+                              GError     **error)
+{
+  g_return_val_if_fail (RTX_IS_SECRETS (self), FALSE);
+
+  return clear (self, &credential_schema, credential_id, error);
 }

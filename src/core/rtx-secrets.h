@@ -38,5 +38,16 @@ RtxSecret       *rtx_secrets_lookup_api_key   (RtxSecrets   *self,
 gboolean         rtx_secrets_clear_api_key    (RtxSecrets   *self,
                                                gint64        key_id,
                                                GError      **error);
+gboolean         rtx_secrets_store_credential (RtxSecrets   *self,
+                                               gint64        credential_id,
+                                               const char   *label,
+                                               const char   *payload,
+                                               GError      **error);
+RtxSecret       *rtx_secrets_lookup_credential (RtxSecrets  *self,
+                                                gint64       credential_id,
+                                                GError     **error);
+gboolean         rtx_secrets_clear_credential (RtxSecrets   *self,
+                                               gint64        credential_id,
+                                               GError      **error);
 
 G_END_DECLS
