@@ -22,6 +22,10 @@ struct _RtxRuntime {
   RtxSecrets *secrets;
   RtxApiKeys *api_keys;
   RtxCredentials *credentials;
+  RtxWorkspaces *workspaces;
+  RtxSettings *settings;
+  RtxThreads *threads;
+  RtxContextProvider *context_provider;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -32,6 +36,10 @@ rtx_runtime_dispose (GObject *object)
   RtxRuntime *self = (RtxRuntime *)object;
 
   g_clear_object (&self->credentials);
+  g_clear_object (&self->context_provider);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->threads);
+  g_clear_object (&self->workspaces);
   g_clear_object (&self->api_keys);
   g_clear_object (&self->secrets);
   g_clear_object (&self->db);
@@ -144,6 +152,9 @@ rtx_runtime_new (const char  *data_dir,
   self->secrets = rtx_secrets_new (instance);
   self->api_keys = rtx_api_keys_new (self->db, self->secrets);
   self->credentials = rtx_credentials_new (self->db, self->secrets);
+  self->workspaces = rtx_workspaces_new (self->db);
+  self->settings = rtx_settings_new (self->db);
+  self->threads = rtx_threads_new (self->db);
 
   return g_steal_pointer (&self);
 }
@@ -186,6 +197,60 @@ rtx_runtime_get_credentials (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->credentials;
+}
+
+RtxWorkspaces *
+rtx_runtime_get_workspaces (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->workspaces;
+}
+
+RtxSettings *
+rtx_runtime_get_settings (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->settings;
+}
+
+RtxThreads *
+rtx_runtime_get_threads (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->threads;
+}
+
+/**
+ * rtx_runtime_get_context_provider:
+ *
+ * Returns: (transfer none) (nullable): where chats get their context from, or %NULL when no
+ *   retrieval is installed (chats then answer without sources)
+ */
+RtxContextProvider *
+rtx_runtime_get_context_provider (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->context_provider;
+}
+
+/**
+ * rtx_runtime_set_context_provider:
+ * @provider: (nullable): the retrieval service, or %NULL to remove it
+ *
+ * Installs the context provider that chats ask for pinned documents and relevant passages.
+ */
+void
+rtx_runtime_set_context_provider (RtxRuntime         *self,
+                                  RtxContextProvider *provider)
+{
+  g_return_if_fail (RTX_IS_RUNTIME (self));
+  g_return_if_fail (provider == NULL || RTX_IS_CONTEXT_PROVIDER (provider));
+
+  g_set_object (&self->context_provider, provider);
 }
 
 /**

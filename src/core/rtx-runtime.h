@@ -5,8 +5,12 @@
 
 #include "rtx-api-keys.h"
 #include "rtx-credentials.h"
+#include "rtx-context.h"
 #include "rtx-db.h"
 #include "rtx-secrets.h"
+#include "rtx-settings.h"
+#include "rtx-threads.h"
+#include "rtx-workspaces.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +24,12 @@ RtxDb      *rtx_runtime_get_db           (RtxRuntime  *self);
 RtxSecrets *rtx_runtime_get_secrets      (RtxRuntime  *self);
 RtxApiKeys *rtx_runtime_get_api_keys     (RtxRuntime  *self);
 RtxCredentials *rtx_runtime_get_credentials (RtxRuntime *self);
+RtxWorkspaces *rtx_runtime_get_workspaces (RtxRuntime  *self);
+RtxSettings   *rtx_runtime_get_settings   (RtxRuntime  *self);
+RtxThreads    *rtx_runtime_get_threads    (RtxRuntime  *self);
+RtxContextProvider *rtx_runtime_get_context_provider (RtxRuntime         *self);
+void                rtx_runtime_set_context_provider (RtxRuntime         *self,
+                                                      RtxContextProvider *provider);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rtx-llm-provider.h"
+#include "rtx-runtime.h"
+#include "rtx-workspace.h"
+
+G_BEGIN_DECLS
+
+#define RTX_TYPE_LLM (rtx_llm_get_type ())
+G_DECLARE_FINAL_TYPE (RtxLlm, rtx_llm, RTX, LLM, GObject)
+
+RtxLlm         *rtx_llm_get                    (RtxRuntime         *runtime);
+RtxLlmProvider *rtx_llm_get_chat_provider      (RtxLlm             *self,
+                                                const RtxWorkspace *workspace) G_GNUC_WARN_UNUSED_RESULT;
+RtxLlmProvider *rtx_llm_get_embedding_provider (RtxLlm             *self) G_GNUC_WARN_UNUSED_RESULT;
+RtxLlmProvider *rtx_llm_get_builtin            (RtxLlm             *self);
+
+G_END_DECLS

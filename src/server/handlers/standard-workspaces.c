@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rtx-body.h"
+#include "rtx-error.h"
+#include "rtx-handlers.h"
+#include "rtx-reply.h"
+
+/* Workspace routes of the standard surface (standard-api.md §2.4). Errors carry the standard
+ * `success:false` and `error`, plus AnythingLLM's `workspace:null` and `message`. */
+
+static void
+reply_workspace_error (RtxRequest   *req,
+                       const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  guint status = rtx_reply_status_for_error (RTX_SURFACE_STANDARD, error);
+  const char *message = status < 500 ? error->message
+                                     : _("Internal error; the runtime's log says more.");
+
+  if (status >= 500)
+    g_warning ("Workspace request failed: %s", error->message);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "success");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "workspace");
+  json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, status, body);
+}
+
+/* Adds `threads` (and, with @documents, an empty `documents` until the documents room
+ * lists them) and closes the object begun by the caller. */
+static void
+add_workspace (JsonBuilder        *builder,
+               RtxRuntime         *runtime,
+               const RtxWorkspace *ws,
+               gboolean            documents)
+{
+  g_autoptr(GPtrArray) threads = NULL;
+
+  json_builder_begin_object (builder);
+  rtx_workspace_add_json_members (ws, builder);
+
+  threads = rtx_threads_list (rtx_runtime_get_threads (runtime), ws->id, NULL);
+  json_builder_set_member_name (builder, "threads");
+  json_builder_begin_array (builder);
+  for (guint i = 0; threads != NULL && i < threads->len; i++) {
+    RtxThread *thread = g_ptr_array_index (threads, i);
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "user_id");
+    json_builder_add_null_value (builder);
+    json_builder_set_member_name (builder, "slug");
+    json_builder_add_string_value (builder, thread->slug);
+    json_builder_set_member_name (builder, "name");
+    json_builder_add_string_value (builder, thread->name);
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+
+  if (documents) {
+    json_builder_set_member_name (builder, "documents");
+    json_builder_begin_array (builder);
+    json_builder_end_array (builder);
+  }
+  json_builder_end_object (builder);
+}
+
+static void
+reply_workspace (RtxRequest         *req,
+                 const RtxWorkspace *ws,
+                 const char         *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "workspace");
+  add_workspace (builder, rtx_request_get_runtime (req), ws, FALSE);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+static void
+handle_create (RtxRequest *req)
+{
+  RtxWorkspaces *workspaces = rtx_runtime_get_workspaces (rtx_request_get_runtime (req));
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fields = rtx_body_parse_object (req, TRUE, &error);
+  if (fields != NULL) {
+    g_autofree char *name = g_strdup (rtx_body_get_string (fields, "name"));
+
+    /* The name is given apart; the other members are the workspace's settings. */
+    json_object_remove_member (fields, "name");
+    ws = rtx_workspaces_create (workspaces, name, fields, &error);
+  }
+
+  if (ws == NULL) {
+    reply_workspace_error (req, error);
+    return;
+  }
+
+  reply_workspace (req, ws, _("Workspace created"));
+}
+
+static void
+handle_list (RtxRequest *req)
+{
+  RtxRuntime *runtime = rtx_request_get_runtime (req);
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  list = rtx_workspaces_list (rtx_runtime_get_workspaces (runtime), &error);
+  if (list == NULL) {
+    rtx_request_reply_gerror (req, error);
+    return;
+  }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "workspaces");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    add_workspace (builder, runtime, g_ptr_array_index (list, i), FALSE);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+/* Kept from AnythingLLM on purpose: an array of zero or one, and 200 for an unknown slug,
+ * because anything-llm-cli tests `workspace.length === 0` to create its default workspace. */
+static void
+handle_get (RtxRequest *req)
+{
+  RtxRuntime *runtime = rtx_request_get_runtime (req);
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ws = rtx_workspaces_get_by_slug (rtx_runtime_get_workspaces (runtime),
+                                   rtx_request_get_param (req, "slug"), &error);
+  if (ws == NULL && !g_error_matches (error, RTX_ERROR, RTX_ERROR_NOT_FOUND)) {
+    rtx_request_reply_gerror (req, error);
+    return;
+  }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "workspace");
+  json_builder_begin_array (builder);
+  if (ws != NULL)
+    add_workspace (builder, runtime, ws, TRUE);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+static void
+handle_delete (RtxRequest *req)
+{
+  RtxWorkspaces *workspaces = rtx_runtime_get_workspaces (rtx_request_get_runtime (req));
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!rtx_workspaces_delete (workspaces, rtx_request_get_param (req, "slug"), &error)) {
+    reply_workspace_error (req, error);
+    return;
+  }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "success");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, _("Workspace deleted"));
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+static void
+handle_update (RtxRequest *req)
+{
+  RtxWorkspaces *workspaces = rtx_runtime_get_workspaces (rtx_request_get_runtime (req));
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_changed = 0;
+
+  fields = rtx_body_parse_object (req, FALSE, &error);
+  if (fields != NULL)
+    ws = rtx_workspaces_update (workspaces, rtx_request_get_param (req, "slug"), fields,
+                                &n_changed, &error);
+  if (ws == NULL) {
+    reply_workspace_error (req, error);
+    return;
+  }
+
+  reply_workspace (req, ws, n_changed > 0 ? _("Workspace updated")
+                                          : _("No valid fields to update!"));
+}
+
+const RtxHandlerBinding rtx_handlers_standard_workspaces[] = {
+  { "createWorkspace", handle_create },
+  { "listWorkspaces", handle_list },
+  { "getWorkspace", handle_get },
+  { "deleteWorkspace", handle_delete },
+  { "updateWorkspace", handle_update },
+  { NULL, NULL },
+};
