@@ -31,12 +31,11 @@ rtx_test_data_dir_new (const char *name)
   return path;
 }
 
-/* Keys go to a file beside the data, never into the data itself: the sweep reads this list
- * and greps everything else for each key. */
-void
-rtx_test_record_key (const char *key)
+static void
+record_line (const char *folder,
+             const char *line)
 {
-  g_autofree char *dir = g_build_filename (test_root (), "keys", NULL);
+  g_autofree char *dir = g_build_filename (test_root (), folder, NULL);
   g_autofree char *leaf = g_strdup_printf ("%d.txt", (int) getpid ());
   g_autofree char *path = g_build_filename (dir, leaf, NULL);
   FILE *file;
@@ -44,8 +43,27 @@ rtx_test_record_key (const char *key)
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   file = g_fopen (path, "a");
   g_assert_nonnull (file);
-  fprintf (file, "%s\n", key);
+  fprintf (file, "%s\n", line);
   fclose (file);
+}
+
+/* Keys go to a file beside the data, never into the data itself: the sweep reads this list
+ * and greps everything else for each key. */
+void
+rtx_test_record_key (const char *key)
+{
+  record_line ("keys", key);
+}
+
+/* Any other secret a test hands the runtime (a credential's password, token or header value),
+ * for the same sweep. Make it unique and at least 16 characters long, so that a match means
+ * a leak and nothing else. */
+void
+rtx_test_record_secret (const char *secret)
+{
+  g_assert_cmpuint (strlen (secret), >=, 16);
+  g_assert_null (strchr (secret, '\n'));
+  record_line ("secrets", secret);
 }
 
 static gboolean

@@ -21,6 +21,12 @@ struct _RtxRequest {
   RtxApiKey         *key;
   char              *actor_name;
   RtxActor           actor;
+
+  /* Set by rtx_request_pause(): the client may go away while the handler works. */
+  GCancellable      *cancellable;
+  gulong             finished_id;
+  gboolean           paused;
+  gboolean           finished;
 };
 
 G_DEFINE_BOXED_TYPE (RtxRequest, rtx_request, rtx_request_ref, rtx_request_unref)
@@ -28,6 +34,8 @@ G_DEFINE_BOXED_TYPE (RtxRequest, rtx_request, rtx_request_ref, rtx_request_unref
 static void
 rtx_request_clear (RtxRequest *self)
 {
+  g_clear_signal_handler (&self->finished_id, self->msg);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->msg);
   g_clear_object (&self->server);
   g_clear_pointer (&self->operation, rtx_operation_unref);
@@ -200,6 +208,62 @@ rtx_request_get_actor (RtxRequest *self)
   return &self->actor;
 }
 
+static void
+on_finished_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  RtxRequest *self = user_data;
+
+  self->finished = TRUE;
+  g_cancellable_cancel (self->cancellable);
+}
+
+/**
+ * rtx_request_pause:
+ * @self: a request
+ *
+ * For a handler that answers later, from a worker's callback on the main context: pauses the
+ * message; the handler keeps a reference on @self (as the callback's data) until it replies.
+ * The reply functions then unpause it, or do nothing at all if the client went away meanwhile;
+ * the returned cancellable is cancelled then, so that the work can stop early.
+ *
+ * Returns: (transfer none): a cancellable tied to the client's connection
+ */
+GCancellable *
+rtx_request_pause (RtxRequest *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (!self->paused, NULL);
+
+  if (self->cancellable == NULL) {
+    self->cancellable = g_cancellable_new ();
+    self->finished_id = g_signal_connect (self->msg, "finished", G_CALLBACK (on_finished_cb),
+                                          self);
+  }
+  self->paused = TRUE;
+  soup_server_message_pause (self->msg);
+  return self->cancellable;
+}
+
+/* Whether a reply can still be written: not once the client has gone. */
+static gboolean
+reply_begin (RtxRequest *self)
+{
+  if (self->finished)
+    g_debug ("Dropped the reply to %s: the client has gone",
+             rtx_operation_get_id (self->operation));
+  return !self->finished;
+}
+
+static void
+reply_end (RtxRequest *self)
+{
+  if (self->paused) {
+    self->paused = FALSE;
+    soup_server_message_unpause (self->msg);
+  }
+}
+
 void
 rtx_request_reply_json (RtxRequest *self,
                         guint       status,
@@ -207,7 +271,10 @@ rtx_request_reply_json (RtxRequest *self,
 {
   g_return_if_fail (self != NULL);
 
+  if (!reply_begin (self))
+    return;
   rtx_reply_json (self->msg, status, node);
+  reply_end (self);
 }
 
 /* The error takes the shape of the operation's surface. */
@@ -218,7 +285,10 @@ rtx_request_reply_error (RtxRequest *self,
 {
   g_return_if_fail (self != NULL);
 
+  if (!reply_begin (self))
+    return;
   rtx_reply_error (self->msg, rtx_request_get_surface (self), status, message);
+  reply_end (self);
 }
 
 void
@@ -227,5 +297,8 @@ rtx_request_reply_gerror (RtxRequest   *self,
 {
   g_return_if_fail (self != NULL);
 
+  if (!reply_begin (self))
+    return;
   rtx_reply_gerror (self->msg, rtx_request_get_surface (self), error);
+  reply_end (self);
 }

@@ -37,6 +37,7 @@ const char        *rtx_request_get_query     (RtxRequest        *self,
                                               const char        *name);
 const RtxApiKey   *rtx_request_get_key       (RtxRequest        *self);
 const RtxActor    *rtx_request_get_actor     (RtxRequest        *self);
+GCancellable      *rtx_request_pause         (RtxRequest        *self);
 void               rtx_request_reply_json    (RtxRequest        *self,
                                               guint              status,
                                               JsonNode          *node);
