@@ -455,8 +455,8 @@ test_bad_input_changes_nothing (Fixture       *fixture,
     const char *body;
     const char *fragment;
   } cases[] = {
-    { "", "JSON object" },
-    { "not json", "JSON object" },
+    { "", "JSON" },
+    { "not json", "JSON" },
     { "[1,2]", "JSON object" },
     { "{\"type\":\"bearer\",\"payload\":{\"token\":\"tok-0123456789\"}}", "“name”" },
     { "{\"name\":\"a\",\"payload\":{\"token\":\"tok-0123456789\"}}", "“type”" },

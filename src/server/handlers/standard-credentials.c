@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-body.h"
 #include "rtx-credentials-async.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
@@ -68,23 +69,18 @@ static JsonObject *
 parse_body (RtxRequest         *req,
             const char * const *allowed)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (rtx_request_get_message (req));
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = rtx_body_parse_object (req, TRUE, &error);
   JsonObjectIter iter;
   const char *member;
-  JsonNode *root;
   JsonNode *node;
 
-  if (body->length == 0 ||
-      !json_parser_load_from_data (parser, body->data, body->length, &error) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
-    rtx_request_reply_error (req, SOUP_STATUS_BAD_REQUEST,
-                             _("The request body must be a JSON object."));
+  if (body == NULL) {
+    rtx_request_reply_gerror (req, error);
     return NULL;
   }
 
-  json_object_iter_init (&iter, json_node_get_object (root));
+  json_object_iter_init (&iter, body);
   while (json_object_iter_next (&iter, &member, &node)) {
     g_autofree char *message = NULL;
 
@@ -95,7 +91,7 @@ parse_body (RtxRequest         *req,
     return NULL;
   }
 
-  return json_object_ref (json_node_get_object (root));
+  return g_steal_pointer (&body);
 }
 
 /* Reads an optional member of @body that must be a string (@out_string) or an object
