@@ -19,6 +19,8 @@ rtx_api_key_copy (const RtxApiKey *key)
   copy->created_via = g_strdup (key->created_via);
   copy->last_used_surface = g_strdup (key->last_used_surface);
   copy->deactivated_by = g_strdup (key->deactivated_by);
+  copy->owner_username = g_strdup (key->owner_username);
+  copy->owner_role = g_strdup (key->owner_role);
 
   return copy;
 }
@@ -35,6 +37,8 @@ rtx_api_key_free (RtxApiKey *key)
   g_free (key->created_via);
   g_free (key->last_used_surface);
   g_free (key->deactivated_by);
+  g_free (key->owner_username);
+  g_free (key->owner_role);
   g_free (key);
 }
 
@@ -44,6 +48,23 @@ rtx_api_key_is_active (const RtxApiKey *key)
   g_return_val_if_fail (key != NULL, FALSE);
 
   return key->deactivated_at == 0;
+}
+
+/**
+ * rtx_api_key_sees_all_workspaces:
+ *
+ * In single-user mode every key sees every workspace; in multi-user mode a key acts with its
+ * owner's role, and only admins and managers see workspaces they are not members of.
+ */
+gboolean
+rtx_api_key_sees_all_workspaces (const RtxApiKey *key)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (!key->multi_user)
+    return TRUE;
+
+  return g_strcmp0 (key->owner_role, "admin") == 0 || g_strcmp0 (key->owner_role, "manager") == 0;
 }
 
 /**
@@ -128,6 +149,18 @@ rtx_api_key_to_json (const RtxApiKey *key)
   json_builder_add_boolean_value (builder, rtx_api_key_is_active (key));
   add_time (builder, "deactivatedAt", key->deactivated_at);
   add_string (builder, "deactivatedBy", key->deactivated_by);
+  /* AnythingLLM's admin list shows the owner as {id, username, role}. */
+  json_builder_set_member_name (builder, "owner");
+  if (key->owner_id > 0 && key->owner_username != NULL) {
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "id");
+    json_builder_add_int_value (builder, key->owner_id);
+    add_string (builder, "username", key->owner_username);
+    add_string (builder, "role", key->owner_role);
+    json_builder_end_object (builder);
+  } else {
+    json_builder_add_null_value (builder);
+  }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

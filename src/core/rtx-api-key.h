@@ -26,6 +26,12 @@ typedef struct {
   char    *last_used_surface;
   gint64   deactivated_at;
   char    *deactivated_by;
+  /* Multi-user mode: the owner, read with the key in the same statement (never cached). */
+  gint64   owner_id;           /* 0: no owner (single-user mode, or the owner was deleted) */
+  char    *owner_username;
+  char    *owner_role;         /* "admin", "manager", "default" */
+  gboolean owner_suspended;
+  gboolean multi_user;         /* the mode when the key was read */
 } RtxApiKey;
 
 #define RTX_TYPE_API_KEY (rtx_api_key_get_type ())
@@ -35,6 +41,7 @@ RtxApiKey *rtx_api_key_copy         (const RtxApiKey *key);
 void       rtx_api_key_free         (RtxApiKey       *key);
 gboolean   rtx_api_key_is_active    (const RtxApiKey *key);
 JsonNode  *rtx_api_key_to_json      (const RtxApiKey *key) G_GNUC_WARN_UNUSED_RESULT;
+gboolean   rtx_api_key_sees_all_workspaces (const RtxApiKey *key);
 char      *rtx_format_timestamp     (gint64           unix_seconds) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtxApiKey, rtx_api_key_free)

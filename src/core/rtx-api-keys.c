@@ -6,6 +6,7 @@
 #include "rtx-api-keys.h"
 #include "rtx-audit.h"
 #include "rtx-error.h"
+#include "rtx-user.h"
 
 #define MAX_NAME_CHARS 200
 
@@ -41,9 +42,15 @@ typedef struct {
 
 G_DEFINE_FINAL_TYPE (RtxApiKeys, rtx_api_keys, G_TYPE_OBJECT)
 
-#define KEY_COLUMNS "id, name, display, is_admin, created_by, created_via, created_at," \
-                    " replaces_key_id, in_keyring, last_used_at, last_used_surface," \
-                    " deactivated_at, deactivated_by"
+/* A key is always read with its owner and the mode, in one statement, so that the owner's
+ * suspension, demotion or deletion counts from the very next request. */
+#define KEY_SELECT "SELECT k.id, k.name, k.display, k.is_admin, k.created_by, k.created_via," \
+                   " k.created_at, k.replaces_key_id, k.in_keyring, k.last_used_at," \
+                   " k.last_used_surface, k.deactivated_at, k.deactivated_by, k.owner_id," \
+                   " u.username, u.role, u.suspended," \
+                   " (SELECT value = '1' FROM meta WHERE key = 'multi_user_mode'), k.digest" \
+                   " FROM api_keys k LEFT JOIN users u ON u.id = k.owner_id"
+#define DIGEST_COLUMN 18
 
 static gint64
 now_seconds (void)
@@ -69,6 +76,11 @@ key_from_row (RtxStmt *stmt)
   key->last_used_surface = rtx_stmt_dup_text (stmt, 10);
   key->deactivated_at = sqlite3_column_int64 (stmt, 11);
   key->deactivated_by = rtx_stmt_dup_text (stmt, 12);
+  key->owner_id = sqlite3_column_int64 (stmt, 13);
+  key->owner_username = rtx_stmt_dup_text (stmt, 14);
+  key->owner_role = rtx_stmt_dup_text (stmt, 15);
+  key->owner_suspended = sqlite3_column_int (stmt, 16) != 0;
+  key->multi_user = sqlite3_column_int (stmt, 17) != 0;
 
   return key;
 }
@@ -244,7 +256,7 @@ rtx_api_keys_get (RtxApiKeys  *self,
 
   g_return_val_if_fail (RTX_IS_API_KEYS (self), NULL);
 
-  stmt = rtx_db_prepare (self->db, "SELECT " KEY_COLUMNS " FROM api_keys WHERE id = ?1", error);
+  stmt = rtx_db_prepare (self->db, KEY_SELECT " WHERE k.id = ?1", error);
   if (stmt == NULL)
     return NULL;
 
@@ -277,7 +289,7 @@ rtx_api_keys_list (RtxApiKeys  *self,
 
   g_return_val_if_fail (RTX_IS_API_KEYS (self), NULL);
 
-  stmt = rtx_db_prepare (self->db, "SELECT " KEY_COLUMNS " FROM api_keys ORDER BY id", error);
+  stmt = rtx_db_prepare (self->db, KEY_SELECT " ORDER BY k.id", error);
   if (stmt == NULL)
     return NULL;
 
@@ -293,15 +305,117 @@ rtx_api_keys_list (RtxApiKeys  *self,
 }
 
 static gboolean
+lookup_int (RtxDb       *db,
+            const char  *sql,
+            gint64       arg,
+            gint64      *out_value,
+            gboolean    *out_found,
+            GError     **error)
+{
+  g_autoptr(RtxStmt) stmt = rtx_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  /* Statements without a parameter ignore this. */
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, arg);
+  if (!rtx_db_step_row (db, stmt, out_found, error))
+    return FALSE;
+
+  *out_value = *out_found ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+/* Who owns a new key in multi-user mode, unless the caller names an owner: the owner of the
+ * key that asks (an admin key creating keys through the API), else the desktop operator's
+ * user (the command line, Settings). */
+static gboolean
+default_owner (RtxApiKeys      *self,
+               const RtxActor  *actor,
+               gint64          *out_owner,
+               GError         **error)
+{
+  gboolean found = FALSE;
+  guint64 key_id;
+
+  if (g_str_has_prefix (actor->name, "key:") &&
+      g_ascii_string_to_unsigned (actor->name + 4, 10, 1, G_MAXINT64, &key_id, NULL))
+    return lookup_int (self->db, "SELECT owner_id FROM api_keys WHERE id = ?1", (gint64) key_id,
+                       out_owner, &found, error);
+
+  return lookup_int (self->db,
+                     "SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'operator_user_id'",
+                     0, out_owner, &found, error);
+}
+
+/* Every key has an owner in multi-user mode, and only an admin owns an admin key. Runs inside
+ * the transaction that inserts the key. */
+static gboolean
+resolve_owner (RtxApiKeys      *self,
+               gint64           requested,
+               gboolean         admin,
+               const RtxActor  *actor,
+               gint64          *out_owner,
+               GError         **error)
+{
+  g_autoptr(RtxStmt) stmt = NULL;
+  gint64 multi_user = 0;
+  gint64 owner = requested;
+  gboolean found = FALSE;
+
+  *out_owner = 0;
+  if (!lookup_int (self->db,
+                   "SELECT value = '1' FROM meta WHERE key = 'multi_user_mode'",
+                   0, &multi_user, &found, error))
+    return FALSE;
+
+  if (owner <= 0 && !multi_user)
+    return TRUE;
+
+  if (owner <= 0 && !default_owner (self, actor, &owner, error))
+    return FALSE;
+
+  stmt = rtx_db_prepare (self->db, "SELECT role, suspended FROM users WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, owner);
+  if (!rtx_db_step_row (self->db, stmt, &found, error))
+    return FALSE;
+
+  if (!found) {
+    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                         _("In multi-user mode every key needs an owner, and this one has none "
+                           "(name an existing user as its owner)"));
+    return FALSE;
+  }
+  if (sqlite3_column_int (stmt, 1) != 0) {
+    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_CONFLICT,
+                         _("A suspended user cannot own a new key"));
+    return FALSE;
+  }
+  if (admin && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), RTX_ROLE_ADMIN) != 0) {
+    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_PERMISSION_DENIED,
+                         _("Only an administrator can own an administrator key"));
+    return FALSE;
+  }
+
+  *out_owner = owner;
+  return TRUE;
+}
+
+static gboolean
 insert_key (RtxApiKeys     *self,
             const char     *name,
             gboolean        admin,
             const RtxActor *actor,
             const char     *secret,
             gint64          replaces,
+            gint64          requested_owner,
             gint64         *out_id,
             GError        **error)
 {
+  gint64 owner = 0;
   g_autoptr(RtxStmt) stmt = NULL;
   g_autofree char *display = rtx_key_format_display (secret);
   g_autofree char *subject = NULL;
@@ -312,10 +426,13 @@ insert_key (RtxApiKeys     *self,
   if (!rtx_db_begin (self->db, error))
     return FALSE;
 
+  if (!resolve_owner (self, requested_owner, admin, actor, &owner, error))
+    goto fail;
+
   stmt = rtx_db_prepare (self->db,
                          "INSERT INTO api_keys (name, digest, display, is_admin, created_by,"
-                         " created_via, created_at, replaces_key_id)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         " created_via, created_at, replaces_key_id, owner_id)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                          error);
   if (stmt == NULL)
     goto fail;
@@ -331,6 +448,10 @@ insert_key (RtxApiKeys     *self,
     sqlite3_bind_int64 (stmt, 8, replaces);
   else
     sqlite3_bind_null (stmt, 8);
+  if (owner > 0)
+    sqlite3_bind_int64 (stmt, 9, owner);
+  else
+    sqlite3_bind_null (stmt, 9);
 
   if (!rtx_db_step_done (self->db, stmt, error))
     goto fail;
@@ -376,6 +497,7 @@ create_key (RtxApiKeys      *self,
             gboolean         admin,
             const RtxActor  *actor,
             gint64           replaces,
+            gint64           owner,
             RtxSecret      **out_secret,
             GError         **error)
 {
@@ -387,7 +509,7 @@ create_key (RtxApiKeys      *self,
   if (secret == NULL)
     return NULL;
 
-  if (!insert_key (self, name, admin, actor, secret, replaces, &id, error))
+  if (!insert_key (self, name, admin, actor, secret, replaces, owner, &id, error))
     return NULL;
 
   /* The keyring copy is what lets Settings and `keys copy` show the key again. Without a
@@ -406,18 +528,25 @@ create_key (RtxApiKeys      *self,
 }
 
 /**
- * rtx_api_keys_create:
+ * rtx_api_keys_create_for_owner:
+ * @owner_id: the owning user, or 0 for the default owner
  * @out_secret: (out) (optional): the plaintext key, to show once; free with rtx_secret_free()
+ *
+ * In multi-user mode every key has an owner: @owner_id, else the owner of the key that acts
+ * (`key:<id>`), else the desktop operator's user. Only an admin owns an admin key, and a
+ * suspended user owns no new key. In single-user mode keys have no owner until multi-user
+ * mode is turned on.
  *
  * Returns: (transfer full): the new key; `in_keyring` says whether it can be copied later
  */
 RtxApiKey *
-rtx_api_keys_create (RtxApiKeys      *self,
-                     const char      *name,
-                     gboolean         admin,
-                     const RtxActor  *actor,
-                     RtxSecret      **out_secret,
-                     GError         **error)
+rtx_api_keys_create_for_owner (RtxApiKeys      *self,
+                               const char      *name,
+                               gboolean         admin,
+                               gint64           owner_id,
+                               const RtxActor  *actor,
+                               RtxSecret      **out_secret,
+                               GError         **error)
 {
   g_autofree char *clean_name = NULL;
 
@@ -428,7 +557,25 @@ rtx_api_keys_create (RtxApiKeys      *self,
   if (clean_name == NULL)
     return NULL;
 
-  return create_key (self, clean_name, admin, actor, 0, out_secret, error);
+  return create_key (self, clean_name, admin, actor, 0, owner_id, out_secret, error);
+}
+
+/**
+ * rtx_api_keys_create:
+ *
+ * rtx_api_keys_create_for_owner() with the default owner.
+ *
+ * Returns: (transfer full): the new key
+ */
+RtxApiKey *
+rtx_api_keys_create (RtxApiKeys      *self,
+                     const char      *name,
+                     gboolean         admin,
+                     const RtxActor  *actor,
+                     RtxSecret      **out_secret,
+                     GError         **error)
+{
+  return rtx_api_keys_create_for_owner (self, name, admin, 0, actor, out_secret, error);
 }
 
 /**
@@ -462,7 +609,8 @@ rtx_api_keys_rotate (RtxApiKeys      *self,
     return NULL;
   }
 
-  return create_key (self, old->name, old->admin, actor, old->id, out_secret, error);
+  return create_key (self, old->name, old->admin, actor, old->id, old->owner_id, out_secret,
+                     error);
 }
 
 static gboolean
@@ -602,13 +750,31 @@ rtx_api_keys_copy_secret (RtxApiKeys      *self,
   return secret;
 }
 
+/* A key is worth no more than its owner (CVE-2026-32717: a second auth path that skipped the
+ * owner let suspended users in). In multi-user mode a key needs an owner that exists and is
+ * not suspended, and an admin key needs an owner who is still an admin. */
+static gboolean
+owner_permits (const RtxApiKey *key)
+{
+  if (key->owner_id == 0 || key->owner_username == NULL)
+    return !key->multi_user;
+
+  if (key->owner_suspended)
+    return FALSE;
+
+  return !key->admin || g_strcmp0 (key->owner_role, RTX_ROLE_ADMIN) == 0;
+}
+
 /**
  * rtx_api_keys_authenticate:
  * @token: what the client sent, untrusted
  * @surface: the surface it came through, recorded as last-used
  *
- * A malformed token (wrong length, prefix, alphabet or checksum) is refused before any
- * lookup. A well-formed one costs one indexed SELECT by digest.
+ * The one path every credential goes through. A malformed token (wrong length, prefix,
+ * alphabet or checksum) is refused before any lookup. A well-formed one costs one indexed
+ * SELECT by digest that also reads the key's owner, so a deactivated key, and in multi-user
+ * mode a key whose owner is deleted, suspended or (for an admin key) demoted, is refused at
+ * once; nothing is cached.
  *
  * Returns: (transfer full): the active key, or %NULL with %RTX_ERROR_UNAUTHENTICATED
  */
@@ -632,7 +798,7 @@ rtx_api_keys_authenticate (RtxApiKeys  *self,
   rtx_key_format_digest (token, digest);
 
   stmt = rtx_db_prepare (self->db,
-                         "SELECT " KEY_COLUMNS ", digest FROM api_keys WHERE digest = ?1",
+                         KEY_SELECT " WHERE k.digest = ?1",
                          error);
   if (stmt == NULL)
     return NULL;
@@ -643,12 +809,13 @@ rtx_api_keys_authenticate (RtxApiKeys  *self,
   if (!have_row)
     goto refuse;
 
-  if (sqlite3_column_bytes (stmt, 13) != RTX_KEY_DIGEST_LEN ||
-      !rtx_const_time_equal (sqlite3_column_blob (stmt, 13), digest, RTX_KEY_DIGEST_LEN))
+  if (sqlite3_column_bytes (stmt, DIGEST_COLUMN) != RTX_KEY_DIGEST_LEN ||
+      !rtx_const_time_equal (sqlite3_column_blob (stmt, DIGEST_COLUMN), digest,
+                             RTX_KEY_DIGEST_LEN))
     goto refuse;
 
   key = key_from_row (stmt);
-  if (!rtx_api_key_is_active (key))
+  if (!rtx_api_key_is_active (key) || !owner_permits (key))
     goto refuse;
 
   maybe_schedule_last_used (self, key, surface != NULL ? surface : "unknown");

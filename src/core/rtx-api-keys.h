@@ -25,6 +25,13 @@ RtxApiKey  *rtx_api_keys_create           (RtxApiKeys      *self,
                                            const RtxActor  *actor,
                                            RtxSecret      **out_secret,
                                            GError         **error);
+RtxApiKey  *rtx_api_keys_create_for_owner (RtxApiKeys  *self,
+                                           const char      *name,
+                                           gboolean         admin,
+                                           gint64           owner_id,
+                                           const RtxActor  *actor,
+                                           RtxSecret      **out_secret,
+                                           GError         **error);
 RtxApiKey  *rtx_api_keys_rotate           (RtxApiKeys      *self,
                                            gint64           id,
                                            const RtxActor  *actor,

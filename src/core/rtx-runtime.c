@@ -26,6 +26,7 @@ struct _RtxRuntime {
   RtxSettings *settings;
   RtxThreads *threads;
   RtxContextProvider *context_provider;
+  RtxUsers   *users;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -35,6 +36,7 @@ rtx_runtime_dispose (GObject *object)
 {
   RtxRuntime *self = (RtxRuntime *)object;
 
+  g_clear_object (&self->users);
   g_clear_object (&self->credentials);
   g_clear_object (&self->context_provider);
   g_clear_object (&self->settings);
@@ -155,6 +157,7 @@ rtx_runtime_new (const char  *data_dir,
   self->workspaces = rtx_workspaces_new (self->db);
   self->settings = rtx_settings_new (self->db);
   self->threads = rtx_threads_new (self->db);
+  self->users = rtx_users_new (self->db);
 
   return g_steal_pointer (&self);
 }
@@ -251,6 +254,14 @@ rtx_runtime_set_context_provider (RtxRuntime         *self,
   g_return_if_fail (provider == NULL || RTX_IS_CONTEXT_PROVIDER (provider));
 
   g_set_object (&self->context_provider, provider);
+}
+
+RtxUsers *
+rtx_runtime_get_users (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->users;
 }
 
 /**

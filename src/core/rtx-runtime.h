@@ -11,6 +11,7 @@
 #include "rtx-settings.h"
 #include "rtx-threads.h"
 #include "rtx-workspaces.h"
+#include "rtx-users.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,7 @@ RtxThreads    *rtx_runtime_get_threads    (RtxRuntime  *self);
 RtxContextProvider *rtx_runtime_get_context_provider (RtxRuntime         *self);
 void                rtx_runtime_set_context_provider (RtxRuntime         *self,
                                                       RtxContextProvider *provider);
+RtxUsers   *rtx_runtime_get_users        (RtxRuntime  *self);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);
