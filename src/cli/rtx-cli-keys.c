@@ -13,6 +13,7 @@
 typedef struct {
   char     *data_dir;
   char     *name;
+  char     *owner;
   gboolean  admin;
   gboolean  json;
 } KeysOptions;
@@ -91,14 +92,25 @@ cmd_create (RtxRuntime  *runtime,
   g_autoptr(RtxSecret) secret = NULL;
   g_autoptr(RtxApiKey) key = NULL;
   g_autofree char *what = NULL;
+  gint64 owner_id = 0;
 
   if (options->name == NULL) {
     g_printerr (_("realtimex-runtime: keys create needs --name NAME\n"));
     return RTX_EXIT_USAGE;
   }
 
-  key = rtx_api_keys_create (rtx_runtime_get_api_keys (runtime), options->name, options->admin,
-                             cli_actor (), &secret, &error);
+  /* Without --owner, a key made here in multi-user mode belongs to the operator's user. */
+  if (options->owner != NULL) {
+    g_autoptr(RtxUser) owner = rtx_users_find (rtx_runtime_get_users (runtime), options->owner,
+                                               &error);
+
+    if (owner == NULL)
+      return fail (error);
+    owner_id = owner->id;
+  }
+
+  key = rtx_api_keys_create_for_owner (rtx_runtime_get_api_keys (runtime), options->name,
+                                       options->admin, owner_id, cli_actor (), &secret, &error);
   if (key == NULL)
     return fail (error);
 
@@ -192,8 +204,8 @@ or_dash (const char *text)
 static void
 print_table (GPtrArray *keys)
 {
-  g_print ("%-4s %-24s %-12s %-6s %-12s %-20s %-28s %s\n", _("ID"), _("NAME"), _("KEY"),
-           _("ROLE"), _("CREATED BY"), _("CREATED"), _("LAST USED"), _("STATUS"));
+  g_print ("%-4s %-24s %-12s %-6s %-12s %-12s %-20s %-28s %s\n", _("ID"), _("NAME"), _("KEY"),
+           _("ROLE"), _("OWNER"), _("CREATED BY"), _("CREATED"), _("LAST USED"), _("STATUS"));
 
   for (guint i = 0; i < keys->len; i++) {
     const RtxApiKey *key = g_ptr_array_index (keys, i);
@@ -206,8 +218,9 @@ print_table (GPtrArray *keys)
       ? g_strdup (_("active"))
       : g_strdup_printf (_("deactivated %s by %s"), gone, or_dash (key->deactivated_by));
 
-    g_print ("%-4" G_GINT64_FORMAT " %-24s %-12s %-6s %-12s %-20s %-28s %s\n", key->id, key->name,
-             key->display, key->admin ? _("admin") : _("user"), or_dash (key->created_by),
+    g_print ("%-4" G_GINT64_FORMAT " %-24s %-12s %-6s %-12s %-12s %-20s %-28s %s\n", key->id,
+             key->name, key->display, key->admin ? _("admin") : _("user"),
+             or_dash (key->owner_username), or_dash (key->created_by),
              or_dash (created), or_dash (used_text), status);
   }
 }
@@ -243,7 +256,8 @@ cmd_list (RtxRuntime  *runtime,
 }
 
 static const KeysCommand commands[] = {
-  { "create", NULL, N_("Create a key and print it (--name NAME, --admin)"), cmd_create },
+  { "create", NULL, N_("Create a key and print it (--name NAME, --admin, --owner USER)"),
+    cmd_create },
   { "list", NULL, N_("List keys, never their secrets (--json)"), cmd_list },
   { "copy", N_("ID"), N_("Print a key again, from the keyring"), cmd_copy },
   { "rotate", N_("ID"), N_("Create a successor with the same name and role"), cmd_rotate },
@@ -275,6 +289,9 @@ keys_context (const KeysCommand *command,
     { "name", 'n', 0, G_OPTION_ARG_STRING, &options->name, N_("Name of the key"), N_("NAME") },
     { "admin", 0, 0, G_OPTION_ARG_NONE, &options->admin,
       N_("Make an administrator key (manages keys, users and settings)"), NULL },
+    { "owner", 0, 0, G_OPTION_ARG_STRING, &options->owner,
+      N_("In multi-user mode, the user who owns the key (default: the operator's user)"),
+      N_("USERNAME") },
     { NULL }
   };
   const GOptionEntry list[] = {
@@ -389,6 +406,7 @@ parse_and_run (const KeysCommand *command,
 
   g_free (options.data_dir);
   g_free (options.name);
+  g_free (options.owner);
 
   return status;
 }

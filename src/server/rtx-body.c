@@ -128,3 +128,124 @@ rtx_body_get_boolean (JsonObject *object,
 
   return json_node_get_boolean (node);
 }
+
+/**
+ * rtx_body_check_members:
+ * @allowed: a %NULL-terminated list of the members the operation reads
+ *
+ * Refuses members nobody reads, so that a field such as `id` or `role` sent where it is not
+ * expected cannot be mistaken for accepted (mass assignment, CVE-2024-0404).
+ */
+gboolean
+rtx_body_check_members (JsonObject          *body,
+                        const char * const  *allowed,
+                        GError             **error)
+{
+  g_autoptr(GList) members = json_object_get_members (body);
+
+  for (GList *l = members; l != NULL; l = l->next) {
+    if (!g_strv_contains (allowed, l->data)) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   "Unknown field “%s”.", (const char *) l->data);
+      return FALSE;
+    }
+  }
+
+  return TRUE;
+}
+
+/* A string member: absent leaves @out_value %NULL; anything but a string is refused. */
+gboolean
+rtx_body_read_string (JsonObject   *body,
+                     const char   *name,
+                     const char  **out_value,
+                     GError      **error)
+{
+  JsonNode *node = json_object_get_member (body, name);
+
+  *out_value = NULL;
+  if (node == NULL)
+    return TRUE;
+
+  if (json_node_get_value_type (node) != G_TYPE_STRING) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, "“%s” must be a string.", name);
+    return FALSE;
+  }
+
+  *out_value = json_node_get_string (node);
+  return TRUE;
+}
+
+/* A boolean member; with @accept_0_1 also the integers 0 and 1 (AnythingLLM stores
+ * `suspended` as 0/1). */
+gboolean
+rtx_body_read_boolean (JsonObject  *body,
+                      const char  *name,
+                      gboolean     accept_0_1,
+                      gboolean    *out_present,
+                      gboolean    *out_value,
+                      GError     **error)
+{
+  JsonNode *node = json_object_get_member (body, name);
+  GType type = node != NULL ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  *out_present = node != NULL;
+  *out_value = FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  if (type == G_TYPE_BOOLEAN) {
+    *out_value = json_node_get_boolean (node);
+    return TRUE;
+  }
+
+  if (accept_0_1 && type == G_TYPE_INT64 &&
+      (json_node_get_int (node) == 0 || json_node_get_int (node) == 1)) {
+    *out_value = json_node_get_int (node) == 1;
+    return TRUE;
+  }
+
+  g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, "“%s” must be true or false.", name);
+  return FALSE;
+}
+
+/* A positive integer, or null for "none" (@out_value 0). */
+gboolean
+rtx_body_read_count (JsonObject  *body,
+                    const char  *name,
+                    gboolean    *out_present,
+                    gint64      *out_value,
+                    GError     **error)
+{
+  JsonNode *node = json_object_get_member (body, name);
+
+  *out_present = node != NULL;
+  *out_value = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64 && json_node_get_int (node) >= 1 &&
+      json_node_get_int (node) <= G_MAXINT32) {
+    *out_value = json_node_get_int (node);
+    return TRUE;
+  }
+
+  g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+               "“%s” must be a whole number from 1 to %d, or null.", name, G_MAXINT32);
+  return FALSE;
+}
+
+/* A numeric id from a path: digits only, 1 or more, no sign, no leading zero, fits. */
+gboolean
+rtx_parse_id (const char *text,
+              gint64     *out_id)
+{
+  guint64 value;
+
+  if (text == NULL || text[0] < '1' || text[0] > '9' ||
+      !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+
+  *out_id = (gint64) value;
+  return TRUE;
+}

@@ -10,6 +10,7 @@ struct _RtxOperation {
   char           *path;
   RtxSurface      surface;
   RtxAuthSchemes  schemes;
+  gboolean        admin_only;
   JsonObject     *path_item;
   JsonObject     *json;
   RtxHandlerFunc  handler;
@@ -161,6 +162,18 @@ parse_operation (RtxOperation  *self,
     return FALSE;
   }
 
+  /* `x-rtx-admin: true`: only an administrator key may call it (DESIGN.md §1). */
+  {
+    JsonNode *admin = json_object_get_member (self->json, "x-rtx-admin");
+
+    if (admin != NULL && json_node_get_value_type (admin) != G_TYPE_BOOLEAN) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   "%s: x-rtx-admin must be true or false", id);
+      return FALSE;
+    }
+    self->admin_only = admin != NULL && json_node_get_boolean (admin);
+  }
+
   /* DESIGN.md §1: public operations are exactly those marked `security: []`. */
   if ((self->surface == RTX_SURFACE_PUBLIC) != (self->schemes == RTX_AUTH_SCHEME_NONE)) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
@@ -277,6 +290,20 @@ rtx_operation_is_public (RtxOperation *self)
   g_return_val_if_fail (self != NULL, FALSE);
 
   return self->schemes == RTX_AUTH_SCHEME_NONE;
+}
+
+/**
+ * rtx_operation_is_admin_only:
+ *
+ * Returns: whether the operation says `x-rtx-admin: true`: only an administrator key (whose
+ *   owner, in multi-user mode, is still an administrator) may call it
+ */
+gboolean
+rtx_operation_is_admin_only (RtxOperation *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->admin_only;
 }
 
 /**

@@ -61,6 +61,7 @@ const char     *rtx_operation_get_path         (RtxOperation    *self);
 RtxSurface      rtx_operation_get_surface      (RtxOperation    *self);
 RtxAuthSchemes  rtx_operation_get_auth_schemes (RtxOperation    *self);
 gboolean        rtx_operation_is_public        (RtxOperation    *self);
+gboolean        rtx_operation_is_admin_only    (RtxOperation    *self);
 JsonObject     *rtx_operation_get_json         (RtxOperation    *self);
 JsonObject     *rtx_operation_get_path_item    (RtxOperation    *self);
 RtxHandlerFunc  rtx_operation_get_handler      (RtxOperation    *self);

@@ -139,6 +139,14 @@ dispatch (RtxServer         *self,
     return;
   }
 
+  /* Admin keys of owners who lost the role were already refused by rtx_api_keys_authenticate(),
+   * so the flag on the key is the whole check. */
+  if (rtx_operation_is_admin_only (operation) && (key == NULL || !key->admin)) {
+    rtx_reply_error (msg, surface, SOUP_STATUS_FORBIDDEN,
+                     "This route needs an administrator key.");
+    return;
+  }
+
   /* rtx_server_start() refuses to run with an unbound operation; this is a last resort. */
   if (handler == NULL) {
     g_critical ("Operation %s has no handler", rtx_operation_get_id (operation));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "api-client.h"
@@ -72,6 +73,65 @@ on_sent_cb (GObject      *source,
 }
 
 /**
+ * api_call_full:
+ * @key: (nullable): sent as a Bearer token
+ * @content_type: the body's type
+ * @body: (nullable): the request body
+ * @...: more request headers, name and value pairs, ending with %NULL
+ *
+ * Returns: (transfer full): the answer, whatever its status
+ */
+ApiResponse *
+api_call_full (ApiFixture *fixture,
+               const char *method,
+               const char *path,
+               const char *key,
+               const char *content_type,
+               const char *body,
+               ...)
+{
+  g_autofree char *uri = api_url (fixture, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  ApiResponse *response = g_new0 (ApiResponse, 1);
+  Exchange exchange = { 0 };
+  SoupMessageHeaders *headers;
+  const char *name;
+  va_list args;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (key != NULL) {
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", key);
+
+    soup_message_headers_append (headers, "Authorization", auth);
+  }
+  if (body != NULL) {
+    g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+    soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+  }
+
+  va_start (args, body);
+  while ((name = va_arg (args, const char *)) != NULL)
+    soup_message_headers_replace (headers, name, va_arg (args, const char *));
+  va_end (args);
+
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, on_sent_cb,
+                                    &exchange);
+  rtx_test_wait_for (&exchange.done, 30000);
+  g_assert_no_error (exchange.error);
+
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  response->text = g_strndup (g_bytes_get_data (exchange.body, NULL),
+                              g_bytes_get_size (exchange.body));
+  g_bytes_unref (exchange.body);
+  response->json = json_from_string (response->text, NULL);
+  g_test_message ("%s %s → %u %s", method, path, response->status, response->text);
+  return response;
+}
+
+/**
  * api_call:
  * @key: (nullable): sent as a Bearer token
  * @body: (nullable): a JSON text sent as the request body
@@ -85,36 +145,43 @@ api_call (ApiFixture *fixture,
           const char *key,
           const char *body)
 {
-  g_autofree char *uri = api_url (fixture, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  ApiResponse *response = g_new0 (ApiResponse, 1);
-  Exchange exchange = { 0 };
+  return api_call_full (fixture, method, path, key, "application/json", body, NULL);
+}
 
-  g_assert_nonnull (msg);
-  if (key != NULL) {
-    g_autofree char *auth = g_strdup_printf ("Bearer %s", key);
+/**
+ * api_new_key:
+ * @owner_id: in multi-user mode the owning user, or 0 for the operator's user
+ *
+ * Creates a key as the command line would, records it for the final secret sweep.
+ *
+ * Returns: (transfer full): the plaintext key
+ */
+char *
+api_new_key (ApiFixture *fixture,
+             const char *name,
+             gboolean    admin,
+             gint64      owner_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxSecret) secret = NULL;
+  g_autoptr(RtxApiKey) key = NULL;
 
-    soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
-  }
-  if (body != NULL) {
-    g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  key = rtx_api_keys_create_for_owner (rtx_runtime_get_api_keys (fixture->runtime), name, admin,
+                                       owner_id, &test_actor, &secret, &error);
+  g_assert_no_error (error);
+  rtx_test_record_key (secret);
+  return g_strdup (secret);
+}
 
-    soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  }
+/* The `error` of a `{"success":false,"error"}` body; fails the test for any other body. */
+const char *
+api_error (ApiResponse *response)
+{
+  JsonObject *object = api_object (response);
 
-  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, on_sent_cb,
-                                    &exchange);
-  rtx_test_wait_for (&exchange.done, 30000);
-  g_assert_no_error (exchange.error);
-
-  response->status = soup_message_get_status (msg);
-  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  response->text = g_strndup (g_bytes_get_data (exchange.body, NULL),
-                              g_bytes_get_size (exchange.body));
-  g_bytes_unref (exchange.body);
-  response->json = json_from_string (response->text, NULL);
-
-  return response;
+  g_assert_false (json_object_get_boolean_member_with_default (object, "success", FALSE));
+  g_assert_true (json_object_has_member (object, "error"));
+  return json_object_get_string_member (object, "error");
 }
 
 void

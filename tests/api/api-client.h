@@ -37,6 +37,18 @@ ApiResponse *api_call             (ApiFixture    *fixture,
                                    const char    *path,
                                    const char    *key,
                                    const char    *body);
+ApiResponse *api_call_full        (ApiFixture    *fixture,
+                                   const char    *method,
+                                   const char    *path,
+                                   const char    *key,
+                                   const char    *content_type,
+                                   const char    *body,
+                                   ...) G_GNUC_NULL_TERMINATED;
+char        *api_new_key          (ApiFixture    *fixture,
+                                   const char    *name,
+                                   gboolean       admin,
+                                   gint64         owner_id) G_GNUC_WARN_UNUSED_RESULT;
+const char  *api_error            (ApiResponse   *response);
 void         api_response_free    (ApiResponse   *response);
 JsonObject  *api_object           (ApiResponse   *response);
 const char  *api_path_string      (ApiResponse   *response,
