@@ -148,6 +148,13 @@ validate_value (const char  *type,
     return FALSE;
   }
 
+  /* RFC 7617: the user-id of Basic authentication cannot contain a colon. */
+  if (g_str_equal (member, "username") && strchr (value, ':') != NULL) {
+    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                         _("payload.username cannot contain “:”"));
+    return FALSE;
+  }
+
   if (g_str_equal (member, "name") && !is_token (value, g_str_equal (type, "env_var"))) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                  g_str_equal (type, "env_var")
