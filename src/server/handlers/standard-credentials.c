@@ -10,29 +10,15 @@
 #include "rtx-error.h"
 #include "rtx-handlers.h"
 
-/* The admin API of the credentials vault (DESIGN.md §5). No response carries a payload: a
- * credential goes out only through rtx_credential_to_json(). Every vault call blocks on SQLite
- * and D-Bus, so each runs in a worker thread while the message is paused. */
+/* The admin API of the credentials vault (DESIGN.md §5); the server lets only administrator
+ * keys in (`x-rtx-admin`). No response carries a payload: a credential goes out only through
+ * rtx_credential_to_json(). Every vault call blocks on SQLite and D-Bus, so each runs in a
+ * worker thread while the message is paused. */
 
 #define MAX_METADATA_BYTES 16384
 
 static const char * const create_members[] = { "name", "type", "payload", "metadata", NULL };
 static const char * const update_members[] = { "type", "payload", "metadata", NULL };
-
-/* The operations say `x-rtx-admin: true`; this holds until the server checks that for every
- * operation, and costs nothing after. */
-static gboolean
-require_admin (RtxRequest *req)
-{
-  const RtxApiKey *key = rtx_request_get_key (req);
-
-  if (key != NULL && key->admin)
-    return TRUE;
-
-  rtx_request_reply_error (req, SOUP_STATUS_FORBIDDEN,
-                           _("Only an administrator key may manage credentials."));
-  return FALSE;
-}
 
 /* The vault's errors, with the keyring's spelled out: a client that cannot store a credential
  * must learn why, and that no plain-file fallback exists. */
@@ -207,12 +193,8 @@ on_listed_cb (GObject      *source,
 static void
 handle_list (RtxRequest *req)
 {
-  GCancellable *cancellable;
+  GCancellable *cancellable = rtx_request_pause (req);
 
-  if (!require_admin (req))
-    return;
-
-  cancellable = rtx_request_pause (req);
   rtx_credentials_list_async (vault (req), cancellable, on_listed_cb, rtx_request_ref (req));
 }
 
@@ -248,7 +230,7 @@ handle_create (RtxRequest *req)
   JsonObject *metadata = NULL;
   GCancellable *cancellable;
 
-  if (!require_admin (req) || (body = parse_body (req, create_members)) == NULL)
+  if ((body = parse_body (req, create_members)) == NULL)
     return;
 
   if (!get_member (req, body, "name", TRUE, &name, NULL) ||
@@ -273,7 +255,7 @@ handle_update (RtxRequest *req)
   JsonObject *metadata = NULL;
   GCancellable *cancellable;
 
-  if (!require_admin (req) || (body = parse_body (req, update_members)) == NULL)
+  if ((body = parse_body (req, update_members)) == NULL)
     return;
 
   if (!get_member (req, body, "type", FALSE, &type, NULL) ||
@@ -323,12 +305,8 @@ on_deleted_cb (GObject      *source,
 static void
 handle_delete (RtxRequest *req)
 {
-  GCancellable *cancellable;
+  GCancellable *cancellable = rtx_request_pause (req);
 
-  if (!require_admin (req))
-    return;
-
-  cancellable = rtx_request_pause (req);
   rtx_credentials_delete_async (vault (req), rtx_request_get_param (req, "name"),
                                 rtx_request_get_actor (req), cancellable, on_deleted_cb,
                                 rtx_request_ref (req));
