@@ -25,6 +25,7 @@ struct _RtxRuntime {
   RtxWorkspaces *workspaces;
   RtxSettings *settings;
   RtxThreads *threads;
+  RtxChats *chats;
   RtxContextProvider *context_provider;
   RtxUsers   *users;
 };
@@ -41,6 +42,7 @@ rtx_runtime_dispose (GObject *object)
   g_clear_object (&self->context_provider);
   g_clear_object (&self->settings);
   g_clear_object (&self->threads);
+  g_clear_object (&self->chats);
   g_clear_object (&self->workspaces);
   g_clear_object (&self->api_keys);
   g_clear_object (&self->secrets);
@@ -158,6 +160,7 @@ rtx_runtime_new (const char  *data_dir,
   self->settings = rtx_settings_new (self->db);
   self->threads = rtx_threads_new (self->db);
   self->users = rtx_users_new (self->db);
+  self->chats = rtx_chats_new (self->db);
 
   return g_steal_pointer (&self);
 }
@@ -216,6 +219,14 @@ rtx_runtime_get_settings (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->settings;
+}
+
+RtxChats *
+rtx_runtime_get_chats (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->chats;
 }
 
 RtxThreads *

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "rtx-api-keys.h"
+#include "rtx-chats.h"
 #include "rtx-credentials.h"
 #include "rtx-context.h"
 #include "rtx-db.h"
@@ -28,6 +29,7 @@ RtxCredentials *rtx_runtime_get_credentials (RtxRuntime *self);
 RtxWorkspaces *rtx_runtime_get_workspaces (RtxRuntime  *self);
 RtxSettings   *rtx_runtime_get_settings   (RtxRuntime  *self);
 RtxThreads    *rtx_runtime_get_threads    (RtxRuntime  *self);
+RtxChats      *rtx_runtime_get_chats      (RtxRuntime  *self);
 RtxContextProvider *rtx_runtime_get_context_provider (RtxRuntime         *self);
 void                rtx_runtime_set_context_provider (RtxRuntime         *self,
                                                       RtxContextProvider *provider);

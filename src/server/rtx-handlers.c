@@ -8,6 +8,8 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_standard_admin,
   rtx_handlers_standard_auth,
   rtx_handlers_standard_credentials,
+  rtx_handlers_standard_chat,
+  rtx_handlers_standard_threads,
   rtx_handlers_standard_workspaces,
   NULL,
 };

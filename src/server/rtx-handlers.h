@@ -25,6 +25,8 @@ extern const RtxHandlerBinding rtx_handlers_public_system[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin[];
 extern const RtxHandlerBinding rtx_handlers_standard_auth[];
 extern const RtxHandlerBinding rtx_handlers_standard_credentials[];
+extern const RtxHandlerBinding rtx_handlers_standard_chat[];
+extern const RtxHandlerBinding rtx_handlers_standard_threads[];
 extern const RtxHandlerBinding rtx_handlers_standard_workspaces[];
 
 const RtxHandlerBinding * const *rtx_handlers_get_areas (void);

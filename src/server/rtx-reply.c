@@ -22,7 +22,9 @@ static const struct {
   { 409, "invalid_request_error", "conflict", "CONFLICT" },
   { 413, "invalid_request_error", "request_too_large", "PAYLOAD_TOO_LARGE" },
   { 429, "rate_limit_error", "rate_limit_exceeded", "RATE_LIMIT" },
+  { 502, "server_error", "upstream_error", "UPSTREAM_ERROR" },
   { 503, "server_error", "service_unavailable", "SERVICE_UNAVAILABLE" },
+  { 504, "server_error", "upstream_timeout", "UPSTREAM_TIMEOUT" },
 };
 
 static void
@@ -252,6 +254,10 @@ rtx_reply_status_for_error (RtxSurface    surface,
   case RTX_ERROR_KEYRING_UNAVAILABLE:
   case RTX_ERROR_KEYRING_LOCKED:
     return SOUP_STATUS_SERVICE_UNAVAILABLE;
+  case RTX_ERROR_UPSTREAM:
+    return SOUP_STATUS_BAD_GATEWAY;
+  case RTX_ERROR_UPSTREAM_TIMEOUT:
+    return SOUP_STATUS_GATEWAY_TIMEOUT;
   case RTX_ERROR_FAILED:
   case RTX_ERROR_DATABASE:
   case RTX_ERROR_UNSUPPORTED_VERSION:
@@ -281,7 +287,8 @@ rtx_reply_gerror (SoupServerMessage *msg,
   g_return_if_fail (error != NULL);
 
   status = rtx_reply_status_for_error (surface, error);
-  if (status < 500) {
+  /* A model provider's failure is the client's to know (its messages never hold secrets). */
+  if (status < 500 || status == SOUP_STATUS_BAD_GATEWAY || status == SOUP_STATUS_GATEWAY_TIMEOUT) {
     rtx_reply_error (msg, surface, status, error->message);
     return;
   }

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <glib/gi18n.h>
+
+#include "rtx-api-key.h"
+#include "rtx-body.h"
+#include "rtx-error.h"
+#include "rtx-handlers.h"
+#include "rtx-reply.h"
+
+/* Threads and chat histories of the standard surface (standard-api.md §2.4, §2.5, §3.5).
+ * Errors are `{success:false, error, message}`: 404 for an unknown workspace or thread. */
+
+#define DEFAULT_HISTORY_LIMIT 100
+#define MAX_HISTORY_LIMIT 10000
+
+static void
+reply_error (RtxRequest   *req,
+             const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  guint status = rtx_reply_status_for_error (RTX_SURFACE_STANDARD, error);
+  const char *message = status < 500 ? error->message
+                                     : _("Internal error; the runtime's log says more.");
+
+  if (status >= 500)
+    g_warning ("Thread request failed: %s", error->message);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "success");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, status, body);
+}
+
+static RtxWorkspace *
+get_workspace (RtxRequest  *req,
+               GError     **error)
+{
+  return rtx_workspaces_get_by_slug (rtx_runtime_get_workspaces (rtx_request_get_runtime (req)),
+                                     rtx_request_get_param (req, "slug"), error);
+}
+
+static void
+reply_thread (RtxRequest      *req,
+              const RtxThread *thread,
+              const char      *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "thread");
+  json_builder_add_value (builder, rtx_thread_to_json (thread));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+static void
+handle_new (RtxRequest *req)
+{
+  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(RtxThread) thread = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ws = get_workspace (req, &error);
+  if (ws != NULL)
+    body = rtx_body_parse_object (req, FALSE, &error);
+  /* userId is dropped: there are no users in single-user mode (§2.5). */
+  if (body != NULL)
+    thread = rtx_threads_create (threads, ws->id, rtx_body_get_string (body, "name"),
+                                 rtx_body_get_string (body, "slug"), &error);
+  if (thread == NULL) {
+    reply_error (req, error);
+    return;
+  }
+
+  reply_thread (req, thread, _("Thread created"));
+}
+
+static void
+handle_update (RtxRequest *req)
+{
+  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(RtxThread) thread = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ws = get_workspace (req, &error);
+  if (ws != NULL)
+    body = rtx_body_parse_object (req, TRUE, &error);
+  if (body != NULL)
+    thread = rtx_threads_rename (threads, ws->id, rtx_request_get_param (req, "threadSlug"),
+                                 rtx_body_get_string (body, "name"), &error);
+  if (thread == NULL) {
+    reply_error (req, error);
+    return;
+  }
+
+  reply_thread (req, thread, _("Thread updated"));
+}
+
+static void
+handle_delete (RtxRequest *req)
+{
+  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ws = get_workspace (req, &error);
+  if (ws == NULL || !rtx_threads_delete (threads, ws->id, rtx_request_get_param (req, "threadSlug"),
+                                         &error)) {
+    reply_error (req, error);
+    return;
+  }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "success");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, _("Thread deleted"));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+/* One stored exchange as two history entries (§3.5). */
+static void
+add_history_entries (JsonBuilder   *builder,
+                     RtxChatRecord *record)
+{
+  JsonObject *response = record->response;
+  JsonNode *sources = json_object_get_member (response, "sources");
+  JsonNode *metrics = json_object_get_member (response, "metrics");
+  JsonNode *attachments = json_object_get_member (response, "attachments");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "user");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, record->prompt);
+  json_builder_set_member_name (builder, "sentAt");
+  json_builder_add_int_value (builder, record->created_at);
+  json_builder_set_member_name (builder, "attachments");
+  if (attachments != NULL)
+    json_builder_add_value (builder, json_node_copy (attachments));
+  else {
+    json_builder_begin_array (builder);
+    json_builder_end_array (builder);
+  }
+  json_builder_set_member_name (builder, "chatId");
+  json_builder_add_int_value (builder, record->id);
+  json_builder_end_object (builder);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder,
+                                 json_object_get_string_member_with_default (response, "type",
+                                                                             "chat"));
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "assistant");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder,
+                                 json_object_get_string_member_with_default (response, "text", ""));
+  json_builder_set_member_name (builder, "sources");
+  if (sources != NULL)
+    json_builder_add_value (builder, json_node_copy (sources));
+  else {
+    json_builder_begin_array (builder);
+    json_builder_end_array (builder);
+  }
+  json_builder_set_member_name (builder, "chatId");
+  json_builder_add_int_value (builder, record->id);
+  json_builder_set_member_name (builder, "sentAt");
+  json_builder_add_int_value (builder, record->created_at);
+  json_builder_set_member_name (builder, "feedbackScore");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "metrics");
+  if (metrics != NULL)
+    json_builder_add_value (builder, json_node_copy (metrics));
+  else {
+    json_builder_begin_object (builder);
+    json_builder_end_object (builder);
+  }
+  json_builder_end_object (builder);
+}
+
+static void
+reply_history (RtxRequest             *req,
+               const RtxChatPartition *partition,
+               guint                   limit,
+               gboolean                newest_first)
+{
+  RtxChats *chats = rtx_runtime_get_chats (rtx_request_get_runtime (req));
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  history = rtx_chats_history (chats, partition, limit, newest_first, &error);
+  if (history == NULL) {
+    reply_error (req, error);
+    return;
+  }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "history");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < history->len; i++)
+    add_history_entries (builder, g_ptr_array_index (history, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  body = json_builder_get_root (builder);
+  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+static gboolean
+parse_limit (const char  *text,
+             guint       *out,
+             GError     **error)
+{
+  guint64 value = 0;
+
+  if (text == NULL) {
+    *out = DEFAULT_HISTORY_LIMIT;
+    return TRUE;
+  }
+  if (!g_ascii_string_to_unsigned (text, 10, 1, MAX_HISTORY_LIMIT, &value, NULL)) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                 _("limit must be a whole number from 1 to %d"), MAX_HISTORY_LIMIT);
+    return FALSE;
+  }
+  *out = (guint) value;
+  return TRUE;
+}
+
+static void
+handle_workspace_chats (RtxRequest *req)
+{
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *order = rtx_request_get_query (req, "orderBy");
+  guint limit = 0;
+
+  ws = get_workspace (req, &error);
+  if (ws != NULL && !parse_limit (rtx_request_get_query (req, "limit"), &limit, &error))
+    g_clear_pointer (&ws, rtx_workspace_free);
+  if (ws != NULL && order != NULL && !g_str_equal (order, "asc") && !g_str_equal (order, "desc")) {
+    g_set_error (&error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, _("orderBy must be asc or desc"));
+    g_clear_pointer (&ws, rtx_workspace_free);
+  }
+  if (ws == NULL) {
+    reply_error (req, error);
+    return;
+  }
+
+  {
+    RtxChatPartition partition = { ws->id, 0, rtx_request_get_query (req, "apiSessionId") };
+
+    reply_history (req, &partition, limit, g_strcmp0 (order, "desc") == 0);
+  }
+}
+
+static void
+handle_thread_chats (RtxRequest *req)
+{
+  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(RtxThread) thread = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ws = get_workspace (req, &error);
+  if (ws != NULL)
+    thread = rtx_threads_get (threads, ws->id, rtx_request_get_param (req, "threadSlug"), &error);
+  if (thread == NULL) {
+    reply_error (req, error);
+    return;
+  }
+
+  {
+    RtxChatPartition partition = { ws->id, thread->id, NULL };
+
+    reply_history (req, &partition, MAX_HISTORY_LIMIT, FALSE);
+  }
+}
+
+const RtxHandlerBinding rtx_handlers_standard_threads[] = {
+  { "createThread", handle_new },
+  { "updateThread", handle_update },
+  { "deleteThread", handle_delete },
+  { "getWorkspaceChats", handle_workspace_chats },
+  { "getThreadChats", handle_thread_chats },
+  { NULL, NULL },
+};
