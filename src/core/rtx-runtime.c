@@ -28,6 +28,7 @@ struct _RtxRuntime {
   RtxChats *chats;
   RtxContextProvider *context_provider;
   RtxUsers   *users;
+  RtxMemberships *memberships;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -37,6 +38,7 @@ rtx_runtime_dispose (GObject *object)
 {
   RtxRuntime *self = (RtxRuntime *)object;
 
+  g_clear_object (&self->memberships);
   g_clear_object (&self->users);
   g_clear_object (&self->credentials);
   g_clear_object (&self->context_provider);
@@ -161,6 +163,7 @@ rtx_runtime_new (const char  *data_dir,
   self->threads = rtx_threads_new (self->db);
   self->users = rtx_users_new (self->db);
   self->chats = rtx_chats_new (self->db);
+  self->memberships = rtx_memberships_new (self->db);
 
   return g_steal_pointer (&self);
 }
@@ -273,6 +276,14 @@ rtx_runtime_get_users (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->users;
+}
+
+RtxMemberships *
+rtx_runtime_get_memberships (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->memberships;
 }
 
 /**

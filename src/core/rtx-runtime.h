@@ -12,6 +12,7 @@
 #include "rtx-settings.h"
 #include "rtx-threads.h"
 #include "rtx-workspaces.h"
+#include "rtx-memberships.h"
 #include "rtx-users.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,7 @@ RtxContextProvider *rtx_runtime_get_context_provider (RtxRuntime         *self);
 void                rtx_runtime_set_context_provider (RtxRuntime         *self,
                                                       RtxContextProvider *provider);
 RtxUsers   *rtx_runtime_get_users        (RtxRuntime  *self);
+RtxMemberships *rtx_runtime_get_memberships (RtxRuntime *self);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "rtx-access.h"
 #include "rtx-body.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
@@ -15,24 +16,6 @@ static RtxUsers *
 get_users (RtxRequest *req)
 {
   return rtx_runtime_get_users (rtx_request_get_runtime (req));
-}
-
-/* AnythingLLM answers 401 on its multi-user routes while the mode is off. */
-static gboolean
-require_multi_user (RtxRequest *req)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (rtx_users_is_multi_user (get_users (req), &error))
-    return TRUE;
-
-  if (error != NULL)
-    rtx_request_reply_gerror (req, error);
-  else
-    rtx_request_reply_error (req, SOUP_STATUS_UNAUTHORIZED,
-                             "Multi-user mode is not enabled. Turn it on with "
-                             "POST /api/v1/admin/enable-multi-user.");
-  return FALSE;
 }
 
 static gboolean
@@ -162,7 +145,7 @@ reply_user_list (RtxRequest *req,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
-  if (!require_multi_user (req))
+  if (!rtx_access_require_multi_user (req))
     return;
 
   users = rtx_users_list (get_users (req), &error);
@@ -214,7 +197,7 @@ handle_new_user (RtxRequest *req)
   gint64 limit;
   g_autoptr(JsonObject) body = NULL;
 
-  if (!require_multi_user (req))
+  if (!rtx_access_require_multi_user (req))
     return;
 
   body = require_body (req, allowed);
@@ -265,7 +248,7 @@ handle_update_user (RtxRequest *req)
   g_autoptr(JsonObject) body = NULL;
   gint64 id;
 
-  if (!require_multi_user (req) || !require_user_id (req, &id))
+  if (!rtx_access_require_multi_user (req) || !require_user_id (req, &id))
     return;
 
   body = require_body (req, allowed);
@@ -299,7 +282,7 @@ handle_delete_user (RtxRequest *req)
   g_autoptr(GError) error = NULL;
   gint64 id;
 
-  if (!require_multi_user (req) || !require_user_id (req, &id))
+  if (!rtx_access_require_multi_user (req) || !require_user_id (req, &id))
     return;
 
   if (!rtx_users_delete (get_users (req), id, rtx_request_get_actor (req), &error)) {

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-access.h"
 #include "rtx-body.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
@@ -104,7 +105,8 @@ handle_create (RtxRequest *req)
   g_autoptr(RtxWorkspace) ws = NULL;
   g_autoptr(GError) error = NULL;
 
-  fields = rtx_body_parse_object (req, TRUE, &error);
+  if (rtx_access_manages_workspaces (req, &error))
+    fields = rtx_body_parse_object (req, TRUE, &error);
   if (fields != NULL) {
     g_autofree char *name = g_strdup (rtx_body_get_string (fields, "name"));
 
@@ -130,7 +132,7 @@ handle_list (RtxRequest *req)
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  list = rtx_workspaces_list (rtx_runtime_get_workspaces (runtime), &error);
+  list = rtx_access_list_workspaces (req, &error);
   if (list == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
@@ -159,10 +161,9 @@ handle_get (RtxRequest *req)
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  ws = rtx_workspaces_get_by_slug (rtx_runtime_get_workspaces (runtime),
-                                   rtx_request_get_param (req, "slug"), &error);
+  ws = rtx_access_get_workspace (req, rtx_request_get_param (req, "slug"), &error);
   if (ws == NULL && !g_error_matches (error, RTX_ERROR, RTX_ERROR_NOT_FOUND)) {
-    rtx_request_reply_gerror (req, error);
+    reply_workspace_error (req, error);
     return;
   }
 
@@ -185,8 +186,12 @@ handle_delete (RtxRequest *req)
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(RtxWorkspace) ws = NULL;
+  const char *slug = rtx_request_get_param (req, "slug");
 
-  if (!rtx_workspaces_delete (workspaces, rtx_request_get_param (req, "slug"), &error)) {
+  ws = rtx_access_get_workspace (req, slug, &error);
+  if (ws == NULL || !rtx_access_manages_workspaces (req, &error) ||
+      !rtx_workspaces_delete (workspaces, slug, &error)) {
     reply_workspace_error (req, error);
     return;
   }
@@ -211,7 +216,10 @@ handle_update (RtxRequest *req)
   g_autoptr(GError) error = NULL;
   guint n_changed = 0;
 
-  fields = rtx_body_parse_object (req, FALSE, &error);
+  ws = rtx_access_get_workspace (req, rtx_request_get_param (req, "slug"), &error);
+  if (ws != NULL && rtx_access_manages_workspaces (req, &error))
+    fields = rtx_body_parse_object (req, FALSE, &error);
+  g_clear_pointer (&ws, rtx_workspace_free);
   if (fields != NULL)
     ws = rtx_workspaces_update (workspaces, rtx_request_get_param (req, "slug"), fields,
                                 &n_changed, &error);

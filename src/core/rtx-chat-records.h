@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "rtx-db.h"
+
+G_BEGIN_DECLS
+
+/**
+ * RtxChatRecord:
+ *
+ * One exchange of `workspace_chats` with the names an administrator reads beside it, for the
+ * admin chat list and the chat export. @response is the stored JSON text.
+ */
+typedef struct {
+  gint64    id;
+  gint64    workspace_id;
+  char     *workspace_name;
+  char     *workspace_slug;
+  gint64    thread_id;       /* 0: none */
+  gint64    user_id;         /* 0: none */
+  char     *username;        /* NULL: no user (a key in single-user mode) */
+  char     *api_session_id;
+  char     *prompt;
+  char     *response;
+  gboolean  include;
+  gboolean  has_feedback;
+  gint      feedback_score;
+  gint64    created_at;
+  gint64    updated_at;
+} RtxChatRecord;
+
+void       rtx_chat_record_free        (RtxChatRecord  *record);
+char      *rtx_chat_record_text        (const RtxChatRecord *record) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode  *rtx_chat_record_to_json     (const RtxChatRecord *record) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *rtx_chat_records_page       (RtxDb          *db,
+                                        gint64          offset,
+                                        gint64          limit,
+                                        gboolean       *out_has_more,
+                                        GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtxChatRecord, rtx_chat_record_free)
+
+G_END_DECLS

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "api-client.h"
+#include "rtx-preferences.h"
+#include "rtx-test-utils.h"
+
+/* Workspace membership and visibility in multi-user mode, the admin chat list and the
+ * preferences, through the API. */
+
+typedef struct {
+  ApiFixture  api;
+  char       *admin_key;
+  gint64      boss;
+  gint64      alice;        /* default role */
+  gint64      bob;          /* manager */
+  char       *alice_key;
+  char       *bob_key;
+  gint64      ws_a;
+  gint64      ws_b;
+} Fixture;
+
+static ApiResponse *
+call (Fixture    *f,
+      const char *method,
+      const char *path,
+      const char *key,
+      const char *body)
+{
+  return api_call (&f->api, method, path, key, body);
+}
+
+static void
+expect (Fixture    *f,
+        const char *method,
+        const char *path,
+        const char *key,
+        const char *body,
+        guint       status)
+{
+  g_autoptr(ApiResponse) response = call (f, method, path, key, body);
+
+  g_assert_cmpuint (response->status, ==, status);
+}
+
+static gint64
+post_id (Fixture    *f,
+         const char *path,
+         const char *body,
+         const char *member)
+{
+  g_autoptr(ApiResponse) response = call (f, "POST", path, f->admin_key, body);
+  JsonObject *object;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  object = json_object_get_object_member (api_object (response), member);
+  return json_object_get_int_member (object, "id");
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  gboolean multi_user = GPOINTER_TO_INT (data);
+
+  api_fixture_setup (&f->api, data);
+  f->admin_key = api_new_key (&f->api, "admin", TRUE, 0);
+  f->ws_a = post_id (f, "/api/v1/workspace/new", "{\"name\":\"Alpha\"}", "workspace");
+  f->ws_b = post_id (f, "/api/v1/workspace/new", "{\"name\":\"Beta\"}", "workspace");
+
+  if (!multi_user)
+    return;
+
+  f->boss = post_id (f, "/api/v1/admin/enable-multi-user", "{\"username\":\"boss\"}", "user");
+  f->alice = post_id (f, "/api/v1/admin/users/new", "{\"username\":\"alice\"}", "user");
+  f->bob = post_id (f, "/api/v1/admin/users/new", "{\"username\":\"bob\",\"role\":\"manager\"}",
+                    "user");
+  f->alice_key = api_new_key (&f->api, "alice", FALSE, f->alice);
+  f->bob_key = api_new_key (&f->api, "bob", FALSE, f->bob);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  api_fixture_teardown (&f->api, data);
+  g_free (f->admin_key);
+  g_free (f->alice_key);
+  g_free (f->bob_key);
+}
+
+static guint
+count_workspaces (Fixture    *f,
+                  const char *key)
+{
+  g_autoptr(ApiResponse) response = call (f, "GET", "/api/v1/workspaces", key, NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  return json_array_get_length (json_object_get_array_member (api_object (response),
+                                                              "workspaces"));
+}
+
+static void
+test_visibility (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* A default user sees no workspace until made a member... */
+  g_assert_cmpuint (count_workspaces (f, f->alice_key), ==, 0);
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", "/api/v1/workspace/alpha", f->alice_key,
+                                            NULL);
+
+    g_assert_cmpuint (response->status, ==, 403);
+    g_assert_nonnull (strstr (api_error (response), "not a member"));
+  }
+
+  /* ...and managers and admins see all. */
+  g_assert_cmpuint (count_workspaces (f, f->bob_key), ==, 2);
+  g_assert_cmpuint (count_workspaces (f, f->admin_key), ==, 2);
+
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+          "{\"userIds\":[2]}", 200);
+  g_assert_cmpuint (count_workspaces (f, f->alice_key), ==, 1);
+  expect (f, "GET", "/api/v1/workspace/alpha", f->alice_key, NULL, 200);
+  expect (f, "GET", "/api/v1/workspace/beta", f->alice_key, NULL, 403);
+
+  /* A default user manages no workspace, not even its own. */
+  expect (f, "POST", "/api/v1/workspace/new", f->alice_key, "{\"name\":\"Gamma\"}", 403);
+  expect (f, "POST", "/api/v1/workspace/alpha/update", f->alice_key, "{\"name\":\"A\"}", 403);
+  expect (f, "DELETE", "/api/v1/workspace/alpha", f->alice_key, NULL, 403);
+  expect (f, "DELETE", "/api/v1/workspace/beta", f->alice_key, NULL, 403);
+  g_assert_cmpuint (count_workspaces (f, f->admin_key), ==, 2);
+
+  /* Membership removed: visibility goes with it at once. */
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+          "{\"userIds\":[3],\"reset\":true}", 200);
+  expect (f, "GET", "/api/v1/workspace/alpha", f->alice_key, NULL, 403);
+}
+
+static void
+test_members (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/workspaces/%" G_GINT64_FORMAT "/users",
+                                           f->ws_a);
+  const char *bad_bodies[] = {
+    "{\"userIds\":\"2\"}", "{\"userIds\":[0]}", "{\"userIds\":[\"2\"]}",
+    "{\"userIds\":[{\"not\":\"a\"}]}", "{\"userIds\":[2],\"reset\":\"yes\"}", "{}", "[2]", "{",
+    "{\"userIds\":[2],\"role\":\"admin\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_bodies); i++)
+    expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+            bad_bodies[i], 400);
+  expect (f, "POST", "/api/v1/admin/workspaces/nope/manage-users", f->admin_key,
+          "{\"userIds\":[2]}", 404);
+  /* An unknown user among known ones: nothing changes. */
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+          "{\"userIds\":[2,999]}", 404);
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", path, f->admin_key, NULL);
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (api_object (response),
+                                                                           "users")), ==, 0);
+  }
+
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST",
+                                            "/api/v1/admin/workspaces/alpha/manage-users",
+                                            f->admin_key, "{\"userIds\":[2,3]}");
+    JsonArray *users = json_object_get_array_member (api_object (response), "users");
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (users), ==, 2);
+  }
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", path, f->admin_key, NULL);
+    JsonArray *users = json_object_get_array_member (api_object (response), "users");
+    JsonObject *first = json_array_get_object_element (users, 0);
+
+    g_assert_cmpuint (json_array_get_length (users), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (first, "userId"), ==, f->alice);
+    g_assert_cmpstr (json_object_get_string_member (first, "username"), ==, "alice");
+    g_assert_cmpstr (json_object_get_string_member (first, "role"), ==, "default");
+  }
+
+  /* Malformed and unknown ids; ordinary keys, even a manager's. */
+  expect (f, "GET", "/api/v1/admin/workspaces/alpha/users", f->admin_key, NULL, 400);
+  expect (f, "GET", "/api/v1/admin/workspaces/0/users", f->admin_key, NULL, 400);
+  expect (f, "GET", "/api/v1/admin/workspaces/-1/users", f->admin_key, NULL, 400);
+  expect (f, "GET", "/api/v1/admin/workspaces/4242/users", f->admin_key, NULL, 404);
+  expect (f, "GET", path, f->alice_key, NULL, 403);
+  expect (f, "GET", path, f->bob_key, NULL, 403);
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->bob_key,
+          "{\"userIds\":[3]}", 403);
+
+  /* Deleting a user ends their memberships. */
+  expect (f, "DELETE", "/api/v1/admin/users/2", f->admin_key, NULL, 200);
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", path, f->admin_key, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (api_object (response),
+                                                                           "users")), ==, 1);
+  }
+}
+
+static void
+test_single_user_mode (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/workspaces/%" G_GINT64_FORMAT "/users",
+                                           f->ws_a);
+  g_autofree char *plain = api_new_key (&f->api, "plain", FALSE, 0);
+
+  expect (f, "GET", path, f->admin_key, NULL, 401);
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+          "{\"userIds\":[1]}", 401);
+  /* Every key sees every workspace in single-user mode. */
+  g_assert_cmpuint (count_workspaces (f, plain), ==, 2);
+  expect (f, "GET", "/api/v1/workspace/beta", plain, NULL, 200);
+}
+
+static void
+insert_chats (Fixture *f,
+              guint    n)
+{
+  RtxDb *db = rtx_runtime_get_db (f->api.runtime);
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO workspace_chats (workspace_id, user_id, api_session_id, prompt, response,"
+      " created_at, updated_at) VALUES (%" G_GINT64_FORMAT ", %s, 'session-%u', 'question %u',"
+      " '{\"text\":\"answer %u\",\"sources\":[],\"type\":\"chat\"}', %u, %u)",
+      i % 2 ? f->ws_a : f->ws_b, i == n - 1 && f->alice > 0 ? "2" : "NULL", i, i, i,
+      1700000000 + i, 1700000000 + i);
+
+    g_assert_true (rtx_db_exec (db, sql, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_workspace_chats (Fixture       *f,
+                      gconstpointer  data)
+{
+  insert_chats (f, 25);
+
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/admin/workspace-chats",
+                                            f->admin_key, NULL);
+    JsonObject *object = api_object (response);
+    JsonArray *chats = json_object_get_array_member (object, "chats");
+    JsonObject *newest = json_array_get_object_element (chats, 0);
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (chats), ==, 20);
+    g_assert_true (json_object_get_boolean_member (object, "hasPages"));
+    g_assert_cmpstr (json_object_get_string_member (newest, "prompt"), ==, "question 24");
+    g_assert_cmpstr (json_object_get_string_member (newest, "response"), ==,
+                     "{\"text\":\"answer 24\",\"sources\":[],\"type\":\"chat\"}");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (newest, "workspace"),
+                                                    "slug"), ==, "beta");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (newest, "user"),
+                                                    "username"), ==, "alice");
+  }
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/admin/workspace-chats",
+                                            f->admin_key, "{\"offset\":1}");
+    JsonObject *object = api_object (response);
+    JsonArray *chats = json_object_get_array_member (object, "chats");
+    JsonObject *oldest = json_array_get_object_element (chats, 4);
+
+    g_assert_cmpuint (json_array_get_length (chats), ==, 5);
+    g_assert_false (json_object_get_boolean_member (object, "hasPages"));
+    g_assert_cmpstr (json_object_get_string_member (oldest, "prompt"), ==, "question 0");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (oldest, "user"),
+                                                    "username"), ==, "API");
+  }
+
+  expect (f, "POST", "/api/v1/admin/workspace-chats", f->admin_key, "{\"offset\":-1}", 400);
+  expect (f, "POST", "/api/v1/admin/workspace-chats", f->admin_key, "{\"offset\":\"1\"}", 400);
+  expect (f, "POST", "/api/v1/admin/workspace-chats", f->admin_key, "{\"page\":1}", 400);
+  expect (f, "POST", "/api/v1/admin/workspace-chats", f->alice_key, NULL, 403);
+  expect (f, "POST", "/api/v1/admin/workspace-chats", f->bob_key, NULL, 403);
+}
+
+static void
+test_preferences (Fixture       *f,
+                  gconstpointer  data)
+{
+  RtxSettings *settings = rtx_runtime_get_settings (f->api.runtime);
+  const char *bad[] = {
+    "{\"LLMProvider\":\"openai\"}", "{\"multi_user_mode\":\"0\"}",
+    "{\"meta_page_title\":\"<script>alert(1)</script>\"}",
+    "{\"custom_app_name\":\"two\\nlines\"}", "{\"support_email\":\"not-an-email\"}",
+    "{\"support_email\":{\"not\":\"a\"}}", "{\"text_splitter_chunk_size\":0}",
+    "{\"text_splitter_chunk_size\":\"100\"}",
+    "{\"footer_data\":\"[{\\\"url\\\":\\\"javascript:alert(1)\\\",\\\"icon\\\":\\\"x\\\"}]\"}",
+    "{\"support_email\":\"ok@example.com\",\"logo_filename\":\"../../runtime.db\"}",
+    "[]", "{",
+  };
+
+  expect (f, "POST", "/api/v1/admin/preferences", f->admin_key,
+          "{\"support_email\":\"help@example.com\",\"custom_app_name\":\"Acme Runtime\","
+          "\"footer_data\":[{\"url\":\"https://example.com/docs\",\"icon\":\"book\"}],"
+          "\"text_splitter_chunk_size\":1000}", 200);
+  {
+    g_autofree char *email = rtx_preferences_get (settings, "support_email");
+    g_autofree char *footer = rtx_preferences_get (settings, "footer_data");
+
+    g_assert_cmpstr (email, ==, "help@example.com");
+    g_assert_cmpstr (footer, ==, "[{\"url\":\"https://example.com/docs\",\"icon\":\"book\"}]");
+  }
+
+  /* A bad value or an unknown label changes nothing, not even the good values beside it. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    expect (f, "POST", "/api/v1/admin/preferences", f->admin_key, bad[i], 400);
+  {
+    g_autofree char *email = rtx_preferences_get (settings, "support_email");
+    g_autofree char *provider = rtx_settings_get (settings, "LLMProvider");
+
+    g_assert_cmpstr (email, ==, "help@example.com");
+    g_assert_null (provider);
+  }
+
+  expect (f, "POST", "/api/v1/admin/preferences", f->admin_key, "{\"support_email\":null}", 200);
+  {
+    g_autofree char *email = rtx_preferences_get (settings, "support_email");
+
+    g_assert_null (email);
+  }
+  expect (f, "POST", "/api/v1/admin/preferences", f->bob_key,
+          "{\"custom_app_name\":\"Mine\"}", 403);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, mu, func) \
+  g_test_add (path, Fixture, GINT_TO_POINTER (mu), fixture_setup, func, fixture_teardown)
+  ADD ("/rtx/api/admin/workspaces/visibility", TRUE, test_visibility);
+  ADD ("/rtx/api/admin/workspaces/members", TRUE, test_members);
+  ADD ("/rtx/api/admin/workspaces/single-user-mode", FALSE, test_single_user_mode);
+  ADD ("/rtx/api/admin/workspace-chats", TRUE, test_workspace_chats);
+  ADD ("/rtx/api/admin/preferences", TRUE, test_preferences);
+#undef ADD
+
+  return g_test_run ();
+}
