@@ -126,6 +126,16 @@ test_visibility (Fixture       *f,
   expect (f, "GET", "/api/v1/workspace/alpha", f->alice_key, NULL, 200);
   expect (f, "GET", "/api/v1/workspace/beta", f->alice_key, NULL, 403);
 
+  /* Chats and threads go through the same rule. */
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key,
+          "{\"message\":\"hello\",\"mode\":\"chat\"}", 200);
+  expect (f, "POST", "/api/v1/workspace/beta/chat", f->alice_key,
+          "{\"message\":\"hello\",\"mode\":\"chat\"}", 403);
+  expect (f, "POST", "/api/v1/workspace/beta/stream-chat", f->alice_key,
+          "{\"message\":\"hello\",\"mode\":\"chat\"}", 403);
+  expect (f, "POST", "/api/v1/workspace/beta/thread/new", f->alice_key, "{}", 403);
+  expect (f, "POST", "/api/v1/workspace/alpha/thread/new", f->alice_key, "{}", 200);
+
   /* A default user manages no workspace, not even its own. */
   expect (f, "POST", "/api/v1/workspace/new", f->alice_key, "{\"name\":\"Gamma\"}", 403);
   expect (f, "POST", "/api/v1/workspace/alpha/update", f->alice_key, "{\"name\":\"A\"}", 403);

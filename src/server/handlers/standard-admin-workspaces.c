@@ -3,7 +3,7 @@
 
 #include "rtx-access.h"
 #include "rtx-body.h"
-#include "rtx-chat-records.h"
+#include "rtx-chat-log.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
 #include "rtx-preferences.h"
@@ -189,7 +189,7 @@ handle_workspace_chats (RtxRequest *req)
       offset = json_node_get_int (node);
   }
   if (error == NULL)
-    page = rtx_chat_records_page (db, offset * CHATS_PER_PAGE, CHATS_PER_PAGE, &has_more, &error);
+    page = rtx_chat_log_page (db, offset * CHATS_PER_PAGE, CHATS_PER_PAGE, &has_more, &error);
   if (page == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
@@ -199,7 +199,7 @@ handle_workspace_chats (RtxRequest *req)
   json_builder_set_member_name (builder, "chats");
   json_builder_begin_array (builder);
   for (guint i = 0; i < page->len; i++)
-    json_builder_add_value (builder, rtx_chat_record_to_json (g_ptr_array_index (page, i)));
+    json_builder_add_value (builder, rtx_chat_log_entry_to_json (g_ptr_array_index (page, i)));
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "hasPages");
   json_builder_add_boolean_value (builder, has_more);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-access.h"
 #include "rtx-body.h"
 #include "rtx-chat.h"
 #include "rtx-error.h"
@@ -291,8 +292,7 @@ resolve (RtxRequest     *req,
 {
   RtxRuntime *runtime = rtx_request_get_runtime (req);
 
-  *out_ws = rtx_workspaces_get_by_slug (rtx_runtime_get_workspaces (runtime),
-                                        rtx_request_get_param (req, "slug"), error);
+  *out_ws = rtx_access_get_workspace (req, rtx_request_get_param (req, "slug"), error);
   if (*out_ws == NULL)
     return FALSE;
   if (!in_thread)

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-access.h"
 #include "rtx-api-key.h"
 #include "rtx-body.h"
 #include "rtx-error.h"
@@ -47,8 +48,7 @@ static RtxWorkspace *
 get_workspace (RtxRequest  *req,
                GError     **error)
 {
-  return rtx_workspaces_get_by_slug (rtx_runtime_get_workspaces (rtx_request_get_runtime (req)),
-                                     rtx_request_get_param (req, "slug"), error);
+  return rtx_access_get_workspace (req, rtx_request_get_param (req, "slug"), error);
 }
 
 static void

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /**
- * RtxChatRecord:
+ * RtxChatLogEntry:
  *
  * One exchange of `workspace_chats` with the names an administrator reads beside it, for the
  * admin chat list and the chat export. @response is the stored JSON text.
@@ -29,17 +29,17 @@ typedef struct {
   gint      feedback_score;
   gint64    created_at;
   gint64    updated_at;
-} RtxChatRecord;
+} RtxChatLogEntry;
 
-void       rtx_chat_record_free        (RtxChatRecord  *record);
-char      *rtx_chat_record_text        (const RtxChatRecord *record) G_GNUC_WARN_UNUSED_RESULT;
-JsonNode  *rtx_chat_record_to_json     (const RtxChatRecord *record) G_GNUC_WARN_UNUSED_RESULT;
-GPtrArray *rtx_chat_records_page       (RtxDb          *db,
+void       rtx_chat_log_entry_free        (RtxChatLogEntry  *record);
+char      *rtx_chat_log_entry_text        (const RtxChatLogEntry *record) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode  *rtx_chat_log_entry_to_json     (const RtxChatLogEntry *record) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray *rtx_chat_log_page       (RtxDb          *db,
                                         gint64          offset,
                                         gint64          limit,
                                         gboolean       *out_has_more,
                                         GError        **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtxChatRecord, rtx_chat_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtxChatLogEntry, rtx_chat_log_entry_free)
 
 G_END_DECLS

@@ -2,10 +2,10 @@
 #include "config.h"
 
 #include "rtx-api-key.h"
-#include "rtx-chat-records.h"
+#include "rtx-chat-log.h"
 
 void
-rtx_chat_record_free (RtxChatRecord *record)
+rtx_chat_log_entry_free (RtxChatLogEntry *record)
 {
   if (record == NULL)
     return;
@@ -20,13 +20,13 @@ rtx_chat_record_free (RtxChatRecord *record)
 }
 
 /**
- * rtx_chat_record_text:
+ * rtx_chat_log_entry_text:
  *
  * Returns: (transfer full): the answer's text, read from the stored response JSON (`text`),
  *   or "" when it has none
  */
 char *
-rtx_chat_record_text (const RtxChatRecord *record)
+rtx_chat_log_entry_text (const RtxChatLogEntry *record)
 {
   g_autoptr(JsonNode) node = NULL;
   JsonNode *text;
@@ -71,7 +71,7 @@ add_int_or_null (JsonBuilder *builder,
 }
 
 /**
- * rtx_chat_record_to_json:
+ * rtx_chat_log_entry_to_json:
  *
  * AnythingLLM's row of `/v1/admin/workspace-chats`: the raw columns (`response` stays a JSON
  * string) plus `workspace {name, slug}` and `user {username}` ("API" without a user).
@@ -79,7 +79,7 @@ add_int_or_null (JsonBuilder *builder,
  * Returns: (transfer full): an object node
  */
 JsonNode *
-rtx_chat_record_to_json (const RtxChatRecord *record)
+rtx_chat_log_entry_to_json (const RtxChatLogEntry *record)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -129,10 +129,10 @@ rtx_chat_record_to_json (const RtxChatRecord *record)
   return json_builder_get_root (builder);
 }
 
-static RtxChatRecord *
+static RtxChatLogEntry *
 record_from_row (RtxStmt *stmt)
 {
-  RtxChatRecord *record = g_new0 (RtxChatRecord, 1);
+  RtxChatLogEntry *record = g_new0 (RtxChatLogEntry, 1);
 
   record->id = sqlite3_column_int64 (stmt, 0);
   record->workspace_id = sqlite3_column_int64 (stmt, 1);
@@ -154,23 +154,23 @@ record_from_row (RtxStmt *stmt)
 }
 
 /**
- * rtx_chat_records_page:
+ * rtx_chat_log_page:
  * @offset: rows to skip
  * @limit: at most this many rows
  * @out_has_more: (out) (optional): whether rows remain after this page
  *
  * Every workspace's chats, newest first (AnythingLLM's order for the admin list and export).
  *
- * Returns: (transfer full) (element-type RtxChatRecord): the page
+ * Returns: (transfer full) (element-type RtxChatLogEntry): the page
  */
 GPtrArray *
-rtx_chat_records_page (RtxDb     *db,
+rtx_chat_log_page (RtxDb     *db,
                        gint64     offset,
                        gint64     limit,
                        gboolean  *out_has_more,
                        GError   **error)
 {
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_chat_record_free);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_chat_log_entry_free);
   g_autoptr(RtxStmt) stmt = NULL;
   gboolean have_row = FALSE;
 
