@@ -29,6 +29,9 @@ struct _RtxRuntime {
   RtxContextProvider *context_provider;
   RtxUsers   *users;
   RtxMemberships *memberships;
+  RtxLocalApps        *local_apps;
+  RtxPermissionBroker *permission_broker;
+  RtxAppLauncher      *app_launcher;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -46,6 +49,9 @@ rtx_runtime_dispose (GObject *object)
   g_clear_object (&self->threads);
   g_clear_object (&self->chats);
   g_clear_object (&self->workspaces);
+  g_clear_object (&self->app_launcher);
+  g_clear_object (&self->permission_broker);
+  g_clear_object (&self->local_apps);
   g_clear_object (&self->api_keys);
   g_clear_object (&self->secrets);
   g_clear_object (&self->db);
@@ -164,6 +170,9 @@ rtx_runtime_new (const char  *data_dir,
   self->users = rtx_users_new (self->db);
   self->chats = rtx_chats_new (self->db);
   self->memberships = rtx_memberships_new (self->db);
+  self->local_apps = rtx_local_apps_new (self->db);
+  self->permission_broker = rtx_permission_broker_new (self->local_apps);
+  self->app_launcher = rtx_app_launcher_new (self->local_apps);
 
   return g_steal_pointer (&self);
 }
@@ -276,6 +285,30 @@ rtx_runtime_get_users (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->users;
+}
+
+RtxLocalApps *
+rtx_runtime_get_local_apps (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->local_apps;
+}
+
+RtxPermissionBroker *
+rtx_runtime_get_permission_broker (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->permission_broker;
+}
+
+RtxAppLauncher *
+rtx_runtime_get_app_launcher (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->app_launcher;
 }
 
 RtxMemberships *

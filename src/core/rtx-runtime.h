@@ -7,7 +7,10 @@
 #include "rtx-chats.h"
 #include "rtx-credentials.h"
 #include "rtx-context.h"
+#include "rtx-app-launcher.h"
 #include "rtx-db.h"
+#include "rtx-local-apps.h"
+#include "rtx-permission-broker.h"
 #include "rtx-secrets.h"
 #include "rtx-settings.h"
 #include "rtx-threads.h"
@@ -36,6 +39,9 @@ void                rtx_runtime_set_context_provider (RtxRuntime         *self,
                                                       RtxContextProvider *provider);
 RtxUsers   *rtx_runtime_get_users        (RtxRuntime  *self);
 RtxMemberships *rtx_runtime_get_memberships (RtxRuntime *self);
+RtxLocalApps        *rtx_runtime_get_local_apps        (RtxRuntime *self);
+RtxPermissionBroker *rtx_runtime_get_permission_broker (RtxRuntime *self);
+RtxAppLauncher      *rtx_runtime_get_app_launcher      (RtxRuntime *self);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);
