@@ -175,7 +175,7 @@ prompt_resolve (RtxPermissionBroker *self,
                 Prompt              *prompt,
                 RtxPermissionState   state)
 {
-  g_autoptr(GPtrArray) jobs = g_ptr_array_ref (prompt->jobs);
+  g_autoptr(GPtrArray) jobs = g_ptr_array_copy (prompt->jobs, NULL, NULL);
   g_autofree char *id = g_strdup (prompt->request->id);
   char **permissions = prompt->request->permissions;
 
@@ -555,6 +555,7 @@ rtx_permission_broker_ask_async (RtxPermissionBroker  *self,
   }
 
   job->task = g_steal_pointer (&task);
+  job->answer->prompted = job->n_waiting > 0;
   if (job->n_waiting == 0) {
     job_complete (job);
     return;

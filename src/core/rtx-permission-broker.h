@@ -37,6 +37,7 @@ typedef struct {
  * @granted: permissions the app holds
  * @denied: permissions the person refused
  * @unanswered: permissions nobody decided in time (nothing is stored for them)
+ * @prompted: whether the question waited on a prompt (else stored decisions answered it)
  *
  * What an app's question came to.
  */
@@ -44,6 +45,7 @@ typedef struct {
   GPtrArray *granted;
   GPtrArray *denied;
   GPtrArray *unanswered;
+  gboolean   prompted;
 } RtxPermissionAnswer;
 
 #define RTX_TYPE_PERMISSION_REQUEST (rtx_permission_request_get_type ())

@@ -11,6 +11,8 @@ struct _RtxOperation {
   RtxSurface      surface;
   RtxAuthSchemes  schemes;
   gboolean        admin_only;
+  char           *permission;
+  gboolean        app_id_in_body;
   JsonObject     *path_item;
   JsonObject     *json;
   RtxHandlerFunc  handler;
@@ -33,6 +35,7 @@ rtx_operation_clear (RtxOperation *self)
   g_free (self->id);
   g_free (self->method);
   g_free (self->path);
+  g_free (self->permission);
   g_clear_pointer (&self->path_item, json_object_unref);
   g_clear_pointer (&self->json, json_object_unref);
 }
@@ -121,6 +124,43 @@ operation_id_is_valid (const char *id)
   return TRUE;
 }
 
+/* `x-rtx-permission`: the local-app permission the operation needs (SDK surface only).
+ * `x-rtx-app-id-in-body: true`: a credential-less SDK operation whose app id is in the JSON
+ * body (`/sdk/register`, `/api/local-apps/request-permission`); security must then be []. */
+static gboolean
+parse_local_app_extensions (RtxOperation  *self,
+                            GError       **error)
+{
+  JsonNode *permission = json_object_get_member (self->json, "x-rtx-permission");
+  JsonNode *in_body = json_object_get_member (self->json, "x-rtx-app-id-in-body");
+
+  if (permission != NULL) {
+    const char *text = get_string_member (self->json, "x-rtx-permission");
+
+    if (text == NULL || *text == '\0' || self->surface != RTX_SURFACE_SDK ||
+        !(self->schemes & RTX_AUTH_SCHEME_APP_ID)) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   "%s: x-rtx-permission is a permission name, on SDK operations that accept "
+                   "AppId", self->id);
+      return FALSE;
+    }
+    self->permission = g_strdup (text);
+  }
+
+  if (in_body != NULL) {
+    if (!JSON_NODE_HOLDS_VALUE (in_body) || json_node_get_value_type (in_body) != G_TYPE_BOOLEAN ||
+        self->surface != RTX_SURFACE_SDK || self->schemes != RTX_AUTH_SCHEME_NONE) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   "%s: x-rtx-app-id-in-body is a boolean, on SDK operations whose security "
+                   "is []", self->id);
+      return FALSE;
+    }
+    self->app_id_in_body = json_node_get_boolean (in_body);
+  }
+
+  return TRUE;
+}
+
 static gboolean
 parse_operation (RtxOperation  *self,
                  JsonArray     *default_security,
@@ -174,10 +214,16 @@ parse_operation (RtxOperation  *self,
     self->admin_only = admin != NULL && json_node_get_boolean (admin);
   }
 
-  /* DESIGN.md §1: public operations are exactly those marked `security: []`. */
-  if ((self->surface == RTX_SURFACE_PUBLIC) != (self->schemes == RTX_AUTH_SCHEME_NONE)) {
+  if (!parse_local_app_extensions (self, error))
+    return FALSE;
+
+  /* DESIGN.md §1: public operations are exactly those marked `security: []`; the SDK's two
+   * approval routes carry no credential either, and say where their app id is instead. */
+  if ((self->surface == RTX_SURFACE_PUBLIC) !=
+      (self->schemes == RTX_AUTH_SCHEME_NONE && !self->app_id_in_body)) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
-                 "%s: an operation is on the public surface if and only if its security is []",
+                 "%s: an operation is on the public surface if and only if its security is [] "
+                 "(and it has no x-rtx-app-id-in-body)",
                  id);
     return FALSE;
   }
@@ -289,7 +335,36 @@ rtx_operation_is_public (RtxOperation *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return self->schemes == RTX_AUTH_SCHEME_NONE;
+  return self->schemes == RTX_AUTH_SCHEME_NONE && !self->app_id_in_body;
+}
+
+/**
+ * rtx_operation_get_permission:
+ * @self: an operation
+ *
+ * Returns: (nullable): the local-app permission the operation needs (`x-rtx-permission`)
+ */
+const char *
+rtx_operation_get_permission (RtxOperation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->permission;
+}
+
+/**
+ * rtx_operation_get_app_id_in_body:
+ * @self: an operation
+ *
+ * Returns: whether the operation names its app in the body instead of a credential
+ *   (`x-rtx-app-id-in-body`)
+ */
+gboolean
+rtx_operation_get_app_id_in_body (RtxOperation *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->app_id_in_body;
 }
 
 /**

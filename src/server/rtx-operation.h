@@ -62,6 +62,8 @@ RtxSurface      rtx_operation_get_surface      (RtxOperation    *self);
 RtxAuthSchemes  rtx_operation_get_auth_schemes (RtxOperation    *self);
 gboolean        rtx_operation_is_public        (RtxOperation    *self);
 gboolean        rtx_operation_is_admin_only    (RtxOperation    *self);
+const char     *rtx_operation_get_permission   (RtxOperation    *self);
+gboolean        rtx_operation_get_app_id_in_body (RtxOperation  *self);
 JsonObject     *rtx_operation_get_json         (RtxOperation    *self);
 JsonObject     *rtx_operation_get_path_item    (RtxOperation    *self);
 RtxHandlerFunc  rtx_operation_get_handler      (RtxOperation    *self);

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "rtx-error.h"
 #include "rtx-reply.h"
 #include "rtx-request.h"
 
@@ -18,7 +23,10 @@ struct _RtxRequest {
   RtxOperation      *operation;
   GHashTable        *params;
   GHashTable        *query;
-  RtxApiKey         *key;
+  RtxCaller          caller;
+  RtxApiKey         *key;            /* caller.key, for short */
+  char              *identity;
+  JsonNode          *body;
   char              *actor_name;
   RtxActor           actor;
 
@@ -41,7 +49,10 @@ rtx_request_clear (RtxRequest *self)
   g_clear_pointer (&self->operation, rtx_operation_unref);
   g_clear_pointer (&self->params, g_hash_table_unref);
   g_clear_pointer (&self->query, g_hash_table_unref);
-  g_clear_pointer (&self->key, rtx_api_key_free);
+  rtx_caller_clear (&self->caller);
+  self->key = NULL;
+  g_clear_pointer (&self->identity, g_free);
+  g_clear_pointer (&self->body, json_node_unref);
   g_clear_pointer (&self->actor_name, g_free);
 }
 
@@ -52,7 +63,8 @@ rtx_request_clear (RtxRequest *self)
  * @operation: the operation it was routed to
  * @params: (nullable): path parameters, name → decoded value
  * @query: (nullable): query parameters as libsoup decoded them
- * @key: (transfer full) (nullable): the key that authenticated the request
+ * @caller: (nullable): who made the request; its contents are taken over and it is left
+ *   cleared
  *
  * Returns: (transfer full): a request
  */
@@ -62,7 +74,7 @@ rtx_request_new (RtxServer         *server,
                  RtxOperation      *operation,
                  GHashTable        *params,
                  GHashTable        *query,
-                 RtxApiKey         *key)
+                 RtxCaller         *caller)
 {
   RtxRequest *self;
 
@@ -76,11 +88,18 @@ rtx_request_new (RtxServer         *server,
   self->operation = rtx_operation_ref (operation);
   self->params = params != NULL ? g_hash_table_ref (params) : NULL;
   self->query = query != NULL ? g_hash_table_ref (query) : NULL;
-  self->key = key;
+  if (caller != NULL) {
+    self->caller = *caller;
+    memset (caller, 0, sizeof *caller);
+  }
+  self->key = self->caller.key;
+  self->identity = rtx_caller_identity (&self->caller);
 
-  /* The audit log names a key by its id, never by anything secret. */
-  if (key != NULL)
-    self->actor_name = g_strdup_printf ("key:%" G_GINT64_FORMAT, key->id);
+  /* The audit log names a key by its id and an app by its name, never by anything secret. */
+  if (self->key != NULL)
+    self->actor_name = g_strdup_printf ("key:%" G_GINT64_FORMAT, self->key->id);
+  else if (self->caller.app != NULL)
+    self->actor_name = g_strdup_printf ("app:%s", self->caller.app->name);
   self->actor.name = self->actor_name;
   self->actor.surface = rtx_surface_to_string (rtx_operation_get_surface (operation));
 
@@ -189,6 +208,131 @@ rtx_request_get_key (RtxRequest *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->key;
+}
+
+/**
+ * rtx_request_get_caller:
+ * @self: a request
+ *
+ * Returns: (transfer none): who made the request: a key, a local app, or nobody
+ */
+const RtxCaller *
+rtx_request_get_caller (RtxRequest *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return &self->caller;
+}
+
+/**
+ * rtx_request_get_identity:
+ * @self: a request
+ *
+ * Returns: (nullable): the SDK identity of the caller (rtx_caller_identity())
+ */
+const char *
+rtx_request_get_identity (RtxRequest *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->identity;
+}
+
+/**
+ * rtx_request_require_admin:
+ * @self: a request
+ *
+ * Admin operations (managing local apps, their decisions…) need an admin key. Answers 403
+ * when the key is not one.
+ *
+ * Returns: %TRUE when the caller holds an admin key; %FALSE when the request was answered
+ */
+gboolean
+rtx_request_require_admin (RtxRequest *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->key != NULL && self->key->admin)
+    return TRUE;
+
+  rtx_request_reply_error (self, SOUP_STATUS_FORBIDDEN,
+                           "This needs an admin API key (realtimex-runtime keys create --admin)");
+  return FALSE;
+}
+
+/* json-glib 1.6 recurses once per level and overflows the stack on deeply nested input
+ * (security-reliability.md S14), so nesting is counted before parsing. */
+#define MAX_JSON_DEPTH 64
+
+static gboolean
+json_depth_is_sane (const char *data,
+                    gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++) {
+    char c = data[i];
+
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '{' || c == '[') {
+      if (++depth > MAX_JSON_DEPTH)
+        return FALSE;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      depth--;
+    }
+  }
+
+  return TRUE;
+}
+
+/**
+ * rtx_request_get_json_body:
+ * @self: a request
+ * @error: return location for an error
+ *
+ * The request's body as a JSON object. Bodies are small here (libsoup has read it whole);
+ * the schema checks of openapi.json run before the handler where they are in place.
+ *
+ * Returns: (transfer none): the object; %NULL with %RTX_ERROR_INVALID_ARGUMENT when the body
+ *   is missing or not a JSON object
+ */
+JsonObject *
+rtx_request_get_json_body (RtxRequest  *self,
+                           GError     **error)
+{
+  SoupMessageBody *body;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  gsize length;
+  const char *data;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->body != NULL)
+    return json_node_get_object (self->body);
+
+  body = soup_server_message_get_request_body (self->msg);
+  bytes = soup_message_body_flatten (body);
+  data = g_bytes_get_data (bytes, &length);
+
+  parser = json_parser_new_immutable ();
+  if (length == 0 || !json_depth_is_sane (data, length) ||
+      !json_parser_load_from_data (parser, data, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                         "The body must be a JSON object");
+    return NULL;
+  }
+
+  self->body = json_node_ref (json_parser_get_root (parser));
+  return json_node_get_object (self->body);
 }
 
 /**

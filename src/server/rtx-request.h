@@ -6,6 +6,7 @@
 
 #include "rtx-actor.h"
 #include "rtx-api-key.h"
+#include "rtx-auth.h"
 #include "rtx-operation.h"
 #include "rtx-runtime.h"
 #include "rtx-server.h"
@@ -23,7 +24,7 @@ RtxRequest        *rtx_request_new           (RtxServer         *server,
                                               RtxOperation      *operation,
                                               GHashTable        *params,
                                               GHashTable        *query,
-                                              RtxApiKey         *key) G_GNUC_WARN_UNUSED_RESULT;
+                                              RtxCaller         *caller) G_GNUC_WARN_UNUSED_RESULT;
 RtxRequest        *rtx_request_ref           (RtxRequest        *self);
 void               rtx_request_unref         (RtxRequest        *self);
 SoupServerMessage *rtx_request_get_message   (RtxRequest        *self);
@@ -36,6 +37,11 @@ const char        *rtx_request_get_param     (RtxRequest        *self,
 const char        *rtx_request_get_query     (RtxRequest        *self,
                                               const char        *name);
 const RtxApiKey   *rtx_request_get_key       (RtxRequest        *self);
+const RtxCaller   *rtx_request_get_caller    (RtxRequest        *self);
+const char        *rtx_request_get_identity  (RtxRequest        *self);
+gboolean           rtx_request_require_admin (RtxRequest        *self);
+JsonObject        *rtx_request_get_json_body (RtxRequest        *self,
+                                              GError           **error);
 const RtxActor    *rtx_request_get_actor     (RtxRequest        *self);
 GCancellable      *rtx_request_pause         (RtxRequest        *self);
 void               rtx_request_reply_json    (RtxRequest        *self,

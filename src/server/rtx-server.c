@@ -123,16 +123,17 @@ dispatch (RtxServer         *self,
   RtxOperation *operation = match->operation;
   RtxSurface surface = rtx_operation_get_surface (operation);
   RtxHandlerFunc handler = rtx_operation_get_handler (operation);
-  RtxApiKeys *keys = rtx_runtime_get_api_keys (self->runtime);
-  g_autoptr(RtxApiKey) key = NULL;
+  g_auto(RtxCaller) caller = { 0 };
   g_autoptr(RtxRequest) req = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!rtx_auth_authenticate (keys, soup_server_message_get_request_headers (msg), operation,
-                              &key, &error)) {
+  if (!rtx_auth_authenticate (self->runtime, soup_server_message_get_request_headers (msg),
+                              soup_server_message_get_local_address (msg),
+                              soup_server_message_get_remote_address (msg),
+                              operation, &caller, &error)) {
     if (g_error_matches (error, RTX_ERROR, RTX_ERROR_UNAUTHENTICATED)) {
       g_debug ("Refused %s: no valid credential", rtx_operation_get_id (operation));
-      rtx_auth_refuse (msg, surface);
+      rtx_auth_refuse (msg, surface, &caller);
     } else {
       rtx_reply_gerror (msg, surface, error);
     }
@@ -141,11 +142,14 @@ dispatch (RtxServer         *self,
 
   /* Admin keys of owners who lost the role were already refused by rtx_api_keys_authenticate(),
    * so the flag on the key is the whole check. */
-  if (rtx_operation_is_admin_only (operation) && (key == NULL || !key->admin)) {
+  if (rtx_operation_is_admin_only (operation) && (caller.key == NULL || !caller.key->admin)) {
     rtx_reply_error (msg, surface, SOUP_STATUS_FORBIDDEN,
                      "This route needs an administrator key.");
     return;
   }
+
+  if (!rtx_auth_authorize (self->runtime, msg, operation, &caller))
+    return;
 
   /* rtx_server_start() refuses to run with an unbound operation; this is a last resort. */
   if (handler == NULL) {
@@ -154,8 +158,20 @@ dispatch (RtxServer         *self,
     return;
   }
 
-  req = rtx_request_new (self, msg, operation, match->params, query, g_steal_pointer (&key));
+  req = rtx_request_new (self, msg, operation, match->params, query, &caller);
   handler (req);
+}
+
+/* The SDK's LLM and vector modules do not strip a trailing slash from the base URL, so they
+ * ask for `//sdk/llm/chat` (local-app-protocol.md §1.1): a path that starts with several
+ * slashes is read as starting with one. */
+static const char *
+normalize_path (const char *path)
+{
+  while (path[0] == '/' && path[1] == '/')
+    path++;
+
+  return path;
 }
 
 static void
@@ -167,6 +183,8 @@ on_request_cb (SoupServer        *server,
 {
   RtxServer *self = RTX_SERVER (user_data);
   g_auto(RtxRouteMatch) match = { 0 };
+
+  path = normalize_path (path);
 
   switch (rtx_router_match (self->router, soup_server_message_get_method (msg), path, &match)) {
   case RTX_ROUTE_NOT_FOUND:

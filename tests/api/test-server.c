@@ -488,21 +488,21 @@ authenticates (Fixture      *fixture,
                const char   *header,
                const char   *value)
 {
-  RtxApiKeys *keys = rtx_runtime_get_api_keys (fixture->runtime);
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  g_autoptr(RtxApiKey) key = NULL;
+  g_auto(RtxCaller) caller = { 0 };
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
   if (header != NULL)
     soup_message_headers_append (headers, header, value);
 
-  ok = rtx_auth_authenticate (keys, headers, operation, &key, &error);
+  ok = rtx_auth_authenticate (fixture->runtime, headers, NULL, NULL, operation, &caller, &error);
   if (!ok) {
     g_assert_error (error, RTX_ERROR, RTX_ERROR_UNAUTHENTICATED);
-    g_assert_null (key);
+    g_assert_null (caller.key);
+    g_assert_null (caller.app);
   } else if (!rtx_operation_is_public (operation)) {
-    g_assert_nonnull (key);
+    g_assert_nonnull (caller.key);
   }
 
   return ok;
