@@ -42,6 +42,7 @@ rtx_cli_serve (const char *data_dir,
   g_autoptr(RtxServer) server = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *default_dir = NULL;
+  g_autofree char *url = NULL;
   StopState state = { loop, 0 };
   guint sigint_id, sigterm_id;
 
@@ -61,8 +62,10 @@ rtx_cli_serve (const char *data_dir,
   }
 
   /* Scripts read this line to learn the port (with --port 0), so it goes to stdout, flushed. */
-  g_print ("Listening on http://127.0.0.1:%u\n", rtx_server_get_port (server));
+  url = g_strdup_printf ("http://127.0.0.1:%u", rtx_server_get_port (server));
+  g_print ("Listening on %s\n", url);
   fflush (stdout);
+  rtx_app_launcher_set_server_url (rtx_runtime_get_app_launcher (runtime), url);
 
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal_cb, &state);
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal_cb, &state);
@@ -70,6 +73,8 @@ rtx_cli_serve (const char *data_dir,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
 
+  /* Quit stops every local app the runtime started. */
+  rtx_app_launcher_stop_all (rtx_runtime_get_app_launcher (runtime));
   rtx_server_stop (server);
   g_printerr (_("Stopped.\n"));
 
