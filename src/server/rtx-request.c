@@ -26,7 +26,6 @@ struct _RtxRequest {
   RtxCaller          caller;
   RtxApiKey         *key;            /* caller.key, for short */
   char              *identity;
-  JsonNode          *body;
   char              *actor_name;
   RtxActor           actor;
 
@@ -52,7 +51,6 @@ rtx_request_clear (RtxRequest *self)
   rtx_caller_clear (&self->caller);
   self->key = NULL;
   g_clear_pointer (&self->identity, g_free);
-  g_clear_pointer (&self->body, json_node_unref);
   g_clear_pointer (&self->actor_name, g_free);
 }
 
@@ -236,103 +234,6 @@ rtx_request_get_identity (RtxRequest *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->identity;
-}
-
-/**
- * rtx_request_require_admin:
- * @self: a request
- *
- * Admin operations (managing local apps, their decisions…) need an admin key. Answers 403
- * when the key is not one.
- *
- * Returns: %TRUE when the caller holds an admin key; %FALSE when the request was answered
- */
-gboolean
-rtx_request_require_admin (RtxRequest *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  if (self->key != NULL && self->key->admin)
-    return TRUE;
-
-  rtx_request_reply_error (self, SOUP_STATUS_FORBIDDEN,
-                           "This needs an admin API key (realtimex-runtime keys create --admin)");
-  return FALSE;
-}
-
-/* json-glib 1.6 recurses once per level and overflows the stack on deeply nested input
- * (security-reliability.md S14), so nesting is counted before parsing. */
-#define MAX_JSON_DEPTH 64
-
-static gboolean
-json_depth_is_sane (const char *data,
-                    gsize       length)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++) {
-    char c = data[i];
-
-    if (in_string) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_string = FALSE;
-    } else if (c == '"') {
-      in_string = TRUE;
-    } else if (c == '{' || c == '[') {
-      if (++depth > MAX_JSON_DEPTH)
-        return FALSE;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      depth--;
-    }
-  }
-
-  return TRUE;
-}
-
-/**
- * rtx_request_get_json_body:
- * @self: a request
- * @error: return location for an error
- *
- * The request's body as a JSON object. Bodies are small here (libsoup has read it whole);
- * the schema checks of openapi.json run before the handler where they are in place.
- *
- * Returns: (transfer none): the object; %NULL with %RTX_ERROR_INVALID_ARGUMENT when the body
- *   is missing or not a JSON object
- */
-JsonObject *
-rtx_request_get_json_body (RtxRequest  *self,
-                           GError     **error)
-{
-  SoupMessageBody *body;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  gsize length;
-  const char *data;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  if (self->body != NULL)
-    return json_node_get_object (self->body);
-
-  body = soup_server_message_get_request_body (self->msg);
-  bytes = soup_message_body_flatten (body);
-  data = g_bytes_get_data (bytes, &length);
-
-  parser = json_parser_new_immutable ();
-  if (length == 0 || !json_depth_is_sane (data, length) ||
-      !json_parser_load_from_data (parser, data, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
-                         "The body must be a JSON object");
-    return NULL;
-  }
-
-  self->body = json_node_ref (json_parser_get_root (parser));
-  return json_node_get_object (self->body);
 }
 
 /**

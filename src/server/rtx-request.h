@@ -39,9 +39,6 @@ const char        *rtx_request_get_query     (RtxRequest        *self,
 const RtxApiKey   *rtx_request_get_key       (RtxRequest        *self);
 const RtxCaller   *rtx_request_get_caller    (RtxRequest        *self);
 const char        *rtx_request_get_identity  (RtxRequest        *self);
-gboolean           rtx_request_require_admin (RtxRequest        *self);
-JsonObject        *rtx_request_get_json_body (RtxRequest        *self,
-                                              GError           **error);
 const RtxActor    *rtx_request_get_actor     (RtxRequest        *self);
 GCancellable      *rtx_request_pause         (RtxRequest        *self);
 void               rtx_request_reply_json    (RtxRequest        *self,

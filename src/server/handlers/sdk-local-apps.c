@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "rtx-body.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
 #include "rtx-reply.h"
@@ -82,12 +83,11 @@ handle_data_dir (RtxRequest *req)
 
 /* ---- Waiting for the person -------------------------------------------------------------- */
 
-/* A request paused while the broker waits. If the client hangs up meanwhile, its question is
- * withdrawn, and the message, gone with its connection, is not touched again. */
+/* A request paused while the broker waits. If the client hangs up meanwhile, the request's
+ * cancellable withdraws its question, and the reply is dropped. */
 typedef struct {
   RtxRequest   *req;
   GCancellable *cancellable;
-  gboolean      gone;
   char         *app_id;
   char         *permission;   /* request-permission only */
 } Waiting;
@@ -96,7 +96,6 @@ static void
 waiting_free (Waiting *waiting)
 {
   rtx_request_unref (waiting->req);
-  g_object_unref (waiting->cancellable);
   g_free (waiting->app_id);
   g_free (waiting->permission);
   g_free (waiting);
@@ -104,43 +103,17 @@ waiting_free (Waiting *waiting)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Waiting, waiting_free)
 
-static void
-on_disconnected_cb (SoupServerMessage *msg,
-                    Waiting           *waiting)
-{
-  waiting->gone = TRUE;
-  g_cancellable_cancel (waiting->cancellable);
-}
-
 static Waiting *
-waiting_new (RtxRequest *req)
+waiting_new (RtxRequest *req,
+             const char *app_id)
 {
   Waiting *waiting = g_new0 (Waiting, 1);
-  SoupServerMessage *msg = rtx_request_get_message (req);
 
   waiting->req = rtx_request_ref (req);
-  waiting->cancellable = g_cancellable_new ();
-  g_signal_connect (msg, "disconnected", G_CALLBACK (on_disconnected_cb), waiting);
-  soup_server_message_pause (msg);
+  waiting->app_id = g_strdup (app_id);
+  waiting->cancellable = rtx_request_pause (req);
 
   return waiting;
-}
-
-/* Replies (unless the client is gone) and frees @waiting. */
-static void
-waiting_reply (Waiting  *waiting,
-               guint     status,
-               JsonNode *body)
-{
-  SoupServerMessage *msg = rtx_request_get_message (waiting->req);
-
-  g_signal_handlers_disconnect_by_data (msg, waiting);
-  if (!waiting->gone) {
-    rtx_request_reply_json (waiting->req, status, body);
-    soup_server_message_unpause (msg);
-  }
-
-  waiting_free (waiting);
 }
 
 /* An SDK error body; request-permission's also says `granted: false`, which is all the SDK
@@ -228,7 +201,7 @@ on_permission_answered_cb (GObject      *source,
   if (answer == NULL) {
     guint status = broker_error_body (error, waiting->app_id, TRUE, &body);
 
-    waiting_reply (g_steal_pointer (&waiting), status, body);
+    rtx_request_reply_json (waiting->req, status, body);
     return;
   }
 
@@ -241,7 +214,7 @@ on_permission_answered_cb (GObject      *source,
   json_builder_end_object (builder);
 
   body = json_builder_get_root (builder);
-  waiting_reply (g_steal_pointer (&waiting), SOUP_STATUS_OK, body);
+  rtx_request_reply_json (waiting->req, SOUP_STATUS_OK, body);
 }
 
 static void
@@ -255,7 +228,7 @@ handle_request_permission (RtxRequest *req)
   const char *permissions[2] = { NULL, NULL };
   Waiting *waiting;
 
-  object = rtx_request_get_json_body (req, &error);
+  object = rtx_body_parse_object (req, TRUE, &error);
   app_id = object != NULL ? string_member (object, "app_id") : NULL;
   permissions[0] = object != NULL ? string_member (object, "permission") : NULL;
   if (app_id == NULL || permissions[0] == NULL) {
@@ -265,8 +238,7 @@ handle_request_permission (RtxRequest *req)
   }
 
   /* The app's broker call may answer at once (stored decision) or wait for the person. */
-  waiting = waiting_new (req);
-  waiting->app_id = g_strdup (app_id);
+  waiting = waiting_new (req, app_id);
   waiting->permission = g_strdup (permissions[0]);
   rtx_permission_broker_ask_async (rtx_runtime_get_permission_broker (runtime), app_id,
                                    permissions, FALSE, waiting->cancellable,
@@ -312,7 +284,7 @@ on_registered_cb (GObject      *source,
   if (answer == NULL) {
     guint status = broker_error_body (error, waiting->app_id, FALSE, &body);
 
-    waiting_reply (g_steal_pointer (&waiting), status, body);
+    rtx_request_reply_json (waiting->req, status, body);
     return;
   }
 
@@ -330,7 +302,7 @@ on_registered_cb (GObject      *source,
   json_builder_end_object (builder);
 
   body = json_builder_get_root (builder);
-  waiting_reply (g_steal_pointer (&waiting), SOUP_STATUS_OK, body);
+  rtx_request_reply_json (waiting->req, SOUP_STATUS_OK, body);
 }
 
 /* Reads `permissions`: a list of strings, duplicates dropped. */
@@ -374,7 +346,7 @@ handle_register (RtxRequest *req)
   const char *app_id;
   Waiting *waiting;
 
-  object = rtx_request_get_json_body (req, &error);
+  object = rtx_body_parse_object (req, TRUE, &error);
   app_id = object != NULL ? string_member (object, "app_id") : NULL;
   permissions = object != NULL ? read_permission_list (object) : NULL;
   if (app_id == NULL || permissions == NULL) {
@@ -384,8 +356,7 @@ handle_register (RtxRequest *req)
     return;
   }
 
-  waiting = waiting_new (req);
-  waiting->app_id = g_strdup (app_id);
+  waiting = waiting_new (req, app_id);
   rtx_permission_broker_ask_async (rtx_runtime_get_permission_broker (runtime), app_id,
                                    (const char * const *) permissions->pdata, TRUE,
                                    waiting->cancellable, on_registered_cb, waiting);

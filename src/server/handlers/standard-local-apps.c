@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "rtx-body.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
 
 /* The admin routes of Settings > Local Apps, for headless use, scripts and tests: the same
- * registry, launcher and broker the window uses. Admin keys only. */
+ * registry, launcher and broker the window uses. Every operation says `x-rtx-admin: true`, so
+ * the server refuses ordinary keys before these run. */
 
 static JsonNode *
 app_json (RtxRuntime        *runtime,
@@ -80,9 +82,6 @@ handle_list (RtxRequest *req)
   g_autoptr(GPtrArray) apps = NULL;
   g_autoptr(JsonArray) array = json_array_new ();
 
-  if (!rtx_request_require_admin (req))
-    return;
-
   apps = rtx_local_apps_list (rtx_runtime_get_local_apps (runtime), &error);
   if (apps == NULL) {
     rtx_request_reply_gerror (req, error);
@@ -104,10 +103,7 @@ handle_create (RtxRequest *req)
   g_autoptr(GError) error = NULL;
   JsonObject *object;
 
-  if (!rtx_request_require_admin (req))
-    return;
-
-  object = rtx_request_get_json_body (req, &error);
+  object = rtx_body_parse_object (req, TRUE, &error);
   if (object == NULL || !rtx_local_app_apply_json (spec, object, &error)) {
     rtx_request_reply_gerror (req, error);
     return;
@@ -127,7 +123,7 @@ handle_get (RtxRequest *req)
 {
   g_autoptr(RtxLocalApp) app = NULL;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
   reply_app (req, app);
@@ -141,10 +137,10 @@ handle_update (RtxRequest *req)
   g_autoptr(GError) error = NULL;
   JsonObject *object;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
-  object = rtx_request_get_json_body (req, &error);
+  object = rtx_body_parse_object (req, TRUE, &error);
   if (object == NULL || !rtx_local_app_apply_json (app, object, &error) ||
       !rtx_local_apps_update (apps, app, rtx_request_get_actor (req), &error)) {
     rtx_request_reply_gerror (req, error);
@@ -163,7 +159,7 @@ handle_delete (RtxRequest *req)
   g_autoptr(RtxLocalApp) app = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
   if (rtx_app_launcher_get_state (rtx_runtime_get_app_launcher (runtime), app->id, NULL, NULL) ==
@@ -188,7 +184,7 @@ handle_start (RtxRequest *req)
   g_autoptr(RtxLocalApp) app = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
   if (!rtx_app_launcher_start (launcher, app->id, &error)) {
@@ -210,7 +206,7 @@ handle_stop (RtxRequest *req)
   g_autoptr(RtxLocalApp) app = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
   if (!rtx_app_launcher_stop (launcher, app->id, &error)) {
@@ -231,7 +227,7 @@ handle_output (RtxRequest *req)
   g_autofree char *output = NULL;
   RtxAppState state;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
   output = rtx_app_launcher_get_output (launcher, app->id);
@@ -278,7 +274,7 @@ handle_list_permissions (RtxRequest *req)
 {
   g_autoptr(RtxLocalApp) app = NULL;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
   reply_decisions (req, app->id);
@@ -294,10 +290,10 @@ handle_set_permission (RtxRequest *req)
   RtxPermissionState state;
   JsonObject *object;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
-  object = rtx_request_get_json_body (req, &error);
+  object = rtx_body_parse_object (req, TRUE, &error);
   if (object == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
@@ -331,7 +327,7 @@ handle_reset_permissions (RtxRequest *req)
   g_autoptr(RtxLocalApp) app = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!rtx_request_require_admin (req) || (app = lookup_app (req)) == NULL)
+  if ((app = lookup_app (req)) == NULL)
     return;
 
   if (!rtx_local_apps_reset_decisions (apps, app->id, rtx_request_get_actor (req), &error)) {
@@ -378,9 +374,6 @@ handle_list_requests (RtxRequest *req)
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(JsonArray) array = json_array_new ();
 
-  if (!rtx_request_require_admin (req))
-    return;
-
   requests = rtx_permission_broker_list_pending (broker);
   for (guint i = 0; i < requests->len; i++)
     json_array_add_element (array, request_json (g_ptr_array_index (requests, i)));
@@ -396,10 +389,7 @@ handle_answer_request (RtxRequest *req)
   JsonObject *object;
   JsonNode *granted;
 
-  if (!rtx_request_require_admin (req))
-    return;
-
-  object = rtx_request_get_json_body (req, &error);
+  object = rtx_body_parse_object (req, TRUE, &error);
   if (object == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
