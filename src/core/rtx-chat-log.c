@@ -12,6 +12,7 @@ rtx_chat_log_entry_free (RtxChatLogEntry *record)
 
   g_free (record->workspace_name);
   g_free (record->workspace_slug);
+  g_free (record->workspace_prompt);
   g_free (record->username);
   g_free (record->api_session_id);
   g_free (record->prompt);
@@ -129,6 +130,12 @@ rtx_chat_log_entry_to_json (const RtxChatLogEntry *record)
   return json_builder_get_root (builder);
 }
 
+#define SELECT_CHATS "SELECT c.id, c.workspace_id, w.name, w.slug, c.thread_id, c.user_id," \
+                     " u.username, c.api_session_id, c.prompt, c.response, c.include," \
+                     " c.feedback_score, c.created_at, c.updated_at, w.openai_prompt" \
+                     " FROM workspace_chats c JOIN workspaces w ON w.id = c.workspace_id" \
+                     " LEFT JOIN users u ON u.id = c.user_id"
+
 static RtxChatLogEntry *
 record_from_row (RtxStmt *stmt)
 {
@@ -149,6 +156,7 @@ record_from_row (RtxStmt *stmt)
   record->feedback_score = sqlite3_column_int (stmt, 11);
   record->created_at = sqlite3_column_int64 (stmt, 12);
   record->updated_at = sqlite3_column_int64 (stmt, 13);
+  record->workspace_prompt = rtx_stmt_dup_text (stmt, 14);
 
   return record;
 }
@@ -157,9 +165,10 @@ record_from_row (RtxStmt *stmt)
  * rtx_chat_log_page:
  * @offset: rows to skip
  * @limit: at most this many rows
+ * @newest_first: the admin list's order; oldest first otherwise (exports)
  * @out_has_more: (out) (optional): whether rows remain after this page
  *
- * Every workspace's chats, newest first (AnythingLLM's order for the admin list and export).
+ * Every workspace's chats.
  *
  * Returns: (transfer full) (element-type RtxChatLogEntry): the page
  */
@@ -167,6 +176,7 @@ GPtrArray *
 rtx_chat_log_page (RtxDb     *db,
                        gint64     offset,
                        gint64     limit,
+                       gboolean   newest_first,
                        gboolean  *out_has_more,
                        GError   **error)
 {
@@ -176,13 +186,8 @@ rtx_chat_log_page (RtxDb     *db,
 
   g_return_val_if_fail (RTX_IS_DB (db), NULL);
 
-  stmt = rtx_db_prepare (db,
-                         "SELECT c.id, c.workspace_id, w.name, w.slug, c.thread_id, c.user_id,"
-                         " u.username, c.api_session_id, c.prompt, c.response, c.include,"
-                         " c.feedback_score, c.created_at, c.updated_at"
-                         " FROM workspace_chats c JOIN workspaces w ON w.id = c.workspace_id"
-                         " LEFT JOIN users u ON u.id = c.user_id"
-                         " ORDER BY c.id DESC LIMIT ?1 OFFSET ?2",
+  stmt = rtx_db_prepare (db, newest_first ? SELECT_CHATS " ORDER BY c.id DESC LIMIT ?1 OFFSET ?2"
+                                          : SELECT_CHATS " ORDER BY c.id LIMIT ?1 OFFSET ?2",
                          error);
   if (stmt == NULL)
     return NULL;

@@ -18,6 +18,7 @@ typedef struct {
   gint64    workspace_id;
   char     *workspace_name;
   char     *workspace_slug;
+  char     *workspace_prompt; /* NULL: the default system prompt */
   gint64    thread_id;       /* 0: none */
   gint64    user_id;         /* 0: none */
   char     *username;        /* NULL: no user (a key in single-user mode) */
@@ -37,6 +38,7 @@ JsonNode  *rtx_chat_log_entry_to_json     (const RtxChatLogEntry *record) G_GNUC
 GPtrArray *rtx_chat_log_page       (RtxDb          *db,
                                         gint64          offset,
                                         gint64          limit,
+                                        gboolean        newest_first,
                                         gboolean       *out_has_more,
                                         GError        **error);
 

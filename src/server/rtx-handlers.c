@@ -8,6 +8,7 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_sdk_local_apps,
   rtx_handlers_standard_admin,
   rtx_handlers_standard_admin_workspaces,
+  rtx_handlers_standard_system,
   rtx_handlers_standard_auth,
   rtx_handlers_standard_credentials,
   rtx_handlers_standard_local_apps,

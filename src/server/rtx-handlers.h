@@ -25,6 +25,7 @@ extern const RtxHandlerBinding rtx_handlers_public_system[];
 extern const RtxHandlerBinding rtx_handlers_sdk_local_apps[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin_workspaces[];
+extern const RtxHandlerBinding rtx_handlers_standard_system[];
 extern const RtxHandlerBinding rtx_handlers_standard_auth[];
 extern const RtxHandlerBinding rtx_handlers_standard_credentials[];
 extern const RtxHandlerBinding rtx_handlers_standard_local_apps[];

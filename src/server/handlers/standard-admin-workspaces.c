@@ -189,7 +189,8 @@ handle_workspace_chats (RtxRequest *req)
       offset = json_node_get_int (node);
   }
   if (error == NULL)
-    page = rtx_chat_log_page (db, offset * CHATS_PER_PAGE, CHATS_PER_PAGE, &has_more, &error);
+    page = rtx_chat_log_page (db, offset * CHATS_PER_PAGE, CHATS_PER_PAGE, TRUE, &has_more,
+                              &error);
   if (page == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
