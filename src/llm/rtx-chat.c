@@ -431,8 +431,9 @@ answer (GTask   *task,
   job->provider = rtx_llm_get_chat_provider (rtx_llm_get (job->runtime), job->input->workspace);
   request = build_request (job);
   job->started_us = g_get_monotonic_time ();
-  rtx_llm_provider_chat_async (job->provider, request, on_token, job,
-                               g_task_get_cancellable (task), on_chat_done_cb, task);
+  /* A caller that wants the whole reply gets a whole (non-streamed) upstream call. */
+  rtx_llm_provider_chat_async (job->provider, request, job->on_token != NULL ? on_token : NULL,
+                               job, g_task_get_cancellable (task), on_chat_done_cb, task);
 }
 
 static void

@@ -1,24 +1,45 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "rtx-llm-builtin.h"
+#include "rtx-llm-openai.h"
 #include "rtx-llm.h"
 
 #define DATA_KEY "rtx-llm"
+#define DEFAULT_TIMEOUT_SEC 120
+/* Relayed calls run concurrently (DESIGN.md §4): libsoup's default of 10 per host would queue
+ * the 11th chat behind the first ten. */
+#define MAX_UPSTREAM_CONNECTIONS 1024
 
 /**
  * RtxLlm:
  *
  * The model providers of one runtime: which provider answers a workspace's chats and which
- * embeds, from the settings (`LLMProvider`, `EmbeddingEngine`, …), the `RTX_LLM_*` environment
- * and the workspace's own `chatProvider`/`chatModel`. It lives beside the runtime (core knows
- * nothing of llm/), created on first use by rtx_llm_get().
+ * embeds. Configuration, first found wins:
+ *
+ * | what           | environment              | setting (update-env)      | default   |
+ * |----------------|--------------------------|---------------------------|-----------|
+ * | chat provider  | RTX_LLM_PROVIDER         | LLMProvider               | builtin   |
+ * | base URL       | RTX_LLM_BASE_URL         | GenericOpenAiBasePath     |           |
+ * | model          | RTX_LLM_MODEL            | GenericOpenAiModelPref    |           |
+ * | API key        | RTX_LLM_API_KEY          | credential generic-openai |           |
+ * | embedder       | RTX_EMBEDDING_PROVIDER   | EmbeddingEngine           | native    |
+ * | embed base URL | RTX_EMBEDDING_BASE_URL   | EmbeddingBasePath         | chat's    |
+ * | embed model    | RTX_EMBEDDING_MODEL      | EmbeddingModelPref        |           |
+ *
+ * A workspace's `chatProvider` and `chatModel` override the chat provider and model. The
+ * runtime's settings are read at each call, so changes apply to the next chat.
  */
 struct _RtxLlm {
   GObject         parent_instance;
 
   RtxRuntime     *runtime;   /* unowned: the runtime owns us */
   RtxLlmProvider *builtin;
+  SoupSession    *session;
+  RtxLlmKey      *key;
+  guint           timeout_sec;
 };
 
 G_DEFINE_FINAL_TYPE (RtxLlm, rtx_llm, G_TYPE_OBJECT)
@@ -29,6 +50,10 @@ rtx_llm_dispose (GObject *object)
   RtxLlm *self = (RtxLlm *) object;
 
   g_clear_object (&self->builtin);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->key, rtx_llm_key_unref);
 
   G_OBJECT_CLASS (rtx_llm_parent_class)->dispose (object);
 }
@@ -42,7 +67,17 @@ rtx_llm_class_init (RtxLlmClass *klass)
 static void
 rtx_llm_init (RtxLlm *self)
 {
+  const char *timeout = g_getenv ("RTX_LLM_TIMEOUT_SEC");
+  guint64 value = 0;
+
   self->builtin = rtx_llm_builtin_new ();
+  self->session = soup_session_new_with_options ("max-conns", MAX_UPSTREAM_CONNECTIONS,
+                                                 "max-conns-per-host", MAX_UPSTREAM_CONNECTIONS,
+                                                 "user-agent", "RealTimeX-Runtime/" PACKAGE_VERSION,
+                                                 NULL);
+  self->timeout_sec = DEFAULT_TIMEOUT_SEC;
+  if (timeout != NULL && g_ascii_string_to_unsigned (timeout, 10, 1, 3600, &value, NULL))
+    self->timeout_sec = (guint) value;
 }
 
 /**
@@ -62,6 +97,8 @@ rtx_llm_get (RtxRuntime *runtime)
   if (self == NULL) {
     self = g_object_new (RTX_TYPE_LLM, NULL);
     self->runtime = runtime;
+    self->key = rtx_llm_key_new (rtx_runtime_get_credentials (runtime),
+                                 RTX_LLM_CREDENTIAL_NAME, g_getenv ("RTX_LLM_API_KEY"));
     g_object_set_data_full (G_OBJECT (runtime), DATA_KEY, self, g_object_unref);
   }
 
@@ -78,6 +115,55 @@ rtx_llm_get_builtin (RtxLlm *self)
 }
 
 /**
+ * rtx_llm_config_get:
+ * @self: the providers
+ * @env: an environment variable
+ * @setting: the setting it overrides
+ *
+ * Returns: (transfer full) (nullable): the value in effect
+ */
+char *
+rtx_llm_config_get (RtxLlm     *self,
+                    const char *env,
+                    const char *setting)
+{
+  const char *value = env != NULL ? g_getenv (env) : NULL;
+
+  g_return_val_if_fail (RTX_IS_LLM (self), NULL);
+
+  if (value != NULL && *value != '\0')
+    return g_strdup (value);
+  return rtx_settings_get (rtx_runtime_get_settings (self->runtime), setting);
+}
+
+/* Called after the provider's credential changed, so that the next call reads it again. */
+void
+rtx_llm_forget_key (RtxLlm *self)
+{
+  g_return_if_fail (RTX_IS_LLM (self));
+
+  rtx_llm_key_forget (self->key);
+}
+
+static RtxLlmProvider *
+openai_provider (RtxLlm     *self,
+                 const char *base_env,
+                 const char *base_setting,
+                 const char *model_env,
+                 const char *model_setting,
+                 const char *model_override)
+{
+  g_autofree char *base = rtx_llm_config_get (self, base_env, base_setting);
+  g_autofree char *model = model_override != NULL ? g_strdup (model_override)
+                                                  : rtx_llm_config_get (self, model_env, model_setting);
+
+  if (base == NULL)
+    base = rtx_llm_config_get (self, "RTX_LLM_BASE_URL", "GenericOpenAiBasePath");
+
+  return rtx_llm_openai_new (self->session, base, model, self->key, self->timeout_sec);
+}
+
+/**
  * rtx_llm_get_chat_provider:
  * @self: the providers
  * @workspace: (nullable): the workspace whose chats it answers
@@ -88,7 +174,21 @@ RtxLlmProvider *
 rtx_llm_get_chat_provider (RtxLlm             *self,
                            const RtxWorkspace *workspace)
 {
+  g_autofree char *name = NULL;
+  const char *model = NULL;
+
   g_return_val_if_fail (RTX_IS_LLM (self), NULL);
+
+  if (workspace != NULL && workspace->chat_provider != NULL)
+    name = g_strdup (workspace->chat_provider);
+  else
+    name = rtx_llm_config_get (self, "RTX_LLM_PROVIDER", "LLMProvider");
+  if (workspace != NULL)
+    model = workspace->chat_model;
+
+  if (g_strcmp0 (name, "generic-openai") == 0)
+    return openai_provider (self, "RTX_LLM_BASE_URL", "GenericOpenAiBasePath",
+                            "RTX_LLM_MODEL", "GenericOpenAiModelPref", model);
 
   return g_object_ref (self->builtin);
 }
@@ -102,7 +202,14 @@ rtx_llm_get_chat_provider (RtxLlm             *self,
 RtxLlmProvider *
 rtx_llm_get_embedding_provider (RtxLlm *self)
 {
+  g_autofree char *name = NULL;
+
   g_return_val_if_fail (RTX_IS_LLM (self), NULL);
+
+  name = rtx_llm_config_get (self, "RTX_EMBEDDING_PROVIDER", "EmbeddingEngine");
+  if (g_strcmp0 (name, "generic-openai") == 0)
+    return openai_provider (self, "RTX_EMBEDDING_BASE_URL", "EmbeddingBasePath",
+                            "RTX_EMBEDDING_MODEL", "EmbeddingModelPref", NULL);
 
   return g_object_ref (self->builtin);
 }

@@ -1,0 +1,955 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "rtx-embedder-builtin.h"
+#include "rtx-error.h"
+#include "rtx-llm-openai.h"
+
+/*
+ * A client of any OpenAI-compatible server (OpenAI, Ollama, LM Studio, llama.cpp, vLLM…):
+ * POST {base}/chat/completions (streamed as SSE or whole), POST {base}/embeddings and
+ * GET {base}/models, with `Authorization: Bearer <key>` when a key is configured.
+ *
+ * Every call has a deadline for the first byte and for each later read (a stalled server gives
+ * a timeout error, never a hang) and honours the caller's cancellable (a client that goes away
+ * closes the upstream connection). Upstream failures become RTX_ERROR_UPSTREAM (502) or
+ * RTX_ERROR_UPSTREAM_TIMEOUT (504) with a message a person can act on.
+ */
+
+#define READ_SIZE 8192
+#define MAX_ERROR_BODY 4096
+#define MAX_LINE (1024 * 1024)
+
+struct _RtxLlmOpenai {
+  RtxLlmProvider  parent_instance;
+
+  SoupSession    *session;
+  char           *base_url;
+  RtxLlmKey      *key;
+  guint           timeout_sec;
+};
+
+G_DEFINE_FINAL_TYPE (RtxLlmOpenai, rtx_llm_openai, RTX_TYPE_LLM_PROVIDER)
+
+/* ---- One upstream call ------------------------------------------------------------------- */
+
+typedef enum {
+  CALL_CHAT,
+  CALL_EMBED,
+  CALL_MODELS,
+} CallKind;
+
+typedef struct {
+  RtxLlmOpenai    *self;
+  CallKind         kind;
+  char            *path;
+  JsonNode        *body;      /* NULL for GET */
+  gboolean         stream;
+  RtxLlmTokenFunc  on_token;
+  gpointer         token_data;
+  guint            n_texts;
+
+  SoupMessage     *msg;
+  GInputStream    *input;
+  GCancellable    *cancellable;   /* ours: the caller's, plus the deadline */
+  gulong           caller_cancel_id;
+  GCancellable    *caller;
+  guint            deadline_id;
+  gboolean         timed_out;
+
+  GString         *pending;       /* bytes not yet split into lines */
+  GString         *event_data;    /* the data lines of the current SSE event */
+  GString         *text;
+  GByteArray      *whole;         /* non-streamed body */
+  char            *finish_reason;
+  char            *model;
+  guint            prompt_tokens;
+  guint            completion_tokens;
+  gboolean         done;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_clear_handle_id (&call->deadline_id, g_source_remove);
+  if (call->caller != NULL && call->caller_cancel_id != 0)
+    g_cancellable_disconnect (call->caller, call->caller_cancel_id);
+  g_clear_object (&call->caller);
+  g_clear_object (&call->self);
+  g_free (call->path);
+  g_clear_pointer (&call->body, json_node_unref);
+  g_clear_object (&call->msg);
+  g_clear_object (&call->input);
+  g_clear_object (&call->cancellable);
+  if (call->pending != NULL)
+    g_string_free (call->pending, TRUE);
+  if (call->event_data != NULL)
+    g_string_free (call->event_data, TRUE);
+  if (call->text != NULL)
+    g_string_free (call->text, TRUE);
+  g_clear_pointer (&call->whole, g_byte_array_unref);
+  g_free (call->finish_reason);
+  g_free (call->model);
+  g_free (call);
+}
+
+static gboolean
+on_deadline_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->deadline_id = 0;
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)arms the deadline: before the headers, and between reads. */
+static void
+arm_deadline (Call *call)
+{
+  g_autoptr(GSource) source = g_timeout_source_new_seconds (call->self->timeout_sec);
+
+  g_clear_handle_id (&call->deadline_id, g_source_remove);
+  g_source_set_callback (source, on_deadline_cb, call, NULL);
+  call->deadline_id = g_source_attach (source, g_main_context_get_thread_default ());
+}
+
+static void
+on_caller_cancelled_cb (GCancellable *caller,
+                        gpointer      user_data)
+{
+  GCancellable *ours = user_data;
+
+  g_cancellable_cancel (ours);
+}
+
+/* Fails the task with an error that says what went wrong upstream. */
+static void
+fail (GTask      *task,
+      Call       *call,
+      GError     *cause)
+{
+  const char *url = call->self->base_url;
+
+  if (call->caller != NULL && g_cancellable_is_cancelled (call->caller)) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("The request was cancelled"));
+  } else if (call->timed_out) {
+    g_task_return_new_error (task, RTX_ERROR, RTX_ERROR_UPSTREAM_TIMEOUT,
+                             _("The model provider at %s did not answer within %u seconds"),
+                             url, call->self->timeout_sec);
+  } else if (cause != NULL && cause->domain == RTX_ERROR) {
+    g_task_return_error (task, g_error_copy (cause));
+  } else {
+    g_task_return_new_error (task, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                             _("Could not reach the model provider at %s: %s"), url,
+                             cause != NULL ? cause->message : _("unknown error"));
+  }
+}
+
+/* ---- Parsing ----------------------------------------------------------------------------- */
+
+static void
+read_usage (Call       *call,
+            JsonObject *root)
+{
+  JsonObject *usage;
+
+  if (!json_object_has_member (root, "usage") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "usage")))
+    return;
+
+  usage = json_object_get_object_member (root, "usage");
+  call->prompt_tokens = json_object_get_int_member_with_default (usage, "prompt_tokens",
+                                                                 call->prompt_tokens);
+  call->completion_tokens = json_object_get_int_member_with_default (usage, "completion_tokens",
+                                                                     call->completion_tokens);
+}
+
+static JsonObject *
+first_choice (JsonObject *root)
+{
+  JsonNode *choices = json_object_get_member (root, "choices");
+  JsonNode *first;
+
+  if (choices == NULL || !JSON_NODE_HOLDS_ARRAY (choices) ||
+      json_array_get_length (json_node_get_array (choices)) == 0)
+    return NULL;
+  first = json_array_get_element (json_node_get_array (choices), 0);
+  return JSON_NODE_HOLDS_OBJECT (first) ? json_node_get_object (first) : NULL;
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* One SSE event's data: a chunk, or [DONE]. */
+static gboolean
+handle_event (Call        *call,
+              const char  *data,
+              GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *root, *choice, *delta;
+  const char *content, *reason, *model;
+
+  if (g_str_equal (data, "[DONE]")) {
+    call->done = TRUE;
+    return TRUE;
+  }
+
+  node = json_from_string (data, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                 _("The model provider sent a malformed stream (an event that is not JSON)"));
+    return FALSE;
+  }
+  root = json_node_get_object (node);
+
+  if (json_object_has_member (root, "error")) {
+    JsonNode *err = json_object_get_member (root, "error");
+    const char *message = JSON_NODE_HOLDS_OBJECT (err)
+                          ? string_member (json_node_get_object (err), "message") : NULL;
+
+    g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM, _("The model provider failed: %s"),
+                 message != NULL ? message : _("an error event in its stream"));
+    return FALSE;
+  }
+
+  model = string_member (root, "model");
+  if (model != NULL && call->model == NULL)
+    call->model = g_strdup (model);
+  read_usage (call, root);
+
+  choice = first_choice (root);
+  if (choice == NULL)
+    return TRUE;   /* e.g. the usage-only last chunk */
+
+  delta = json_object_has_member (choice, "delta") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (choice, "delta"))
+          ? json_object_get_object_member (choice, "delta") : NULL;
+  content = string_member (delta, "content");
+  if (content != NULL && *content != '\0') {
+    g_string_append (call->text, content);
+    if (call->on_token != NULL)
+      call->on_token (content, call->token_data);
+  }
+
+  reason = string_member (choice, "finish_reason");
+  if (reason != NULL) {
+    g_free (call->finish_reason);
+    call->finish_reason = g_strdup (reason);
+  }
+  return TRUE;
+}
+
+/* Splits what arrived into lines; a blank line ends an event. Lines may be split anywhere
+ * across reads, and "\r\n" endings are accepted. */
+static gboolean
+feed (Call        *call,
+      const char  *data,
+      gsize        length,
+      GError     **error)
+{
+  char *newline;
+
+  g_string_append_len (call->pending, data, length);
+
+  while ((newline = memchr (call->pending->str, '\n', call->pending->len)) != NULL) {
+    gsize line_len = newline - call->pending->str;
+    g_autofree char *line = g_strndup (call->pending->str, line_len);
+
+    g_string_erase (call->pending, 0, line_len + 1);
+    if (line_len > 0 && line[line_len - 1] == '\r')
+      line[line_len - 1] = '\0';
+
+    if (line[0] == '\0') {
+      if (call->event_data->len > 0) {
+        g_autofree char *event = g_strdup (call->event_data->str);
+
+        g_string_truncate (call->event_data, 0);
+        if (!handle_event (call, event, error))
+          return FALSE;
+      }
+    } else if (line[0] == ':') {
+      continue;   /* a keep-alive comment */
+    } else if (g_str_has_prefix (line, "data:")) {
+      const char *value = line + 5;
+
+      if (*value == ' ')
+        value++;
+      if (call->event_data->len > 0)
+        g_string_append_c (call->event_data, '\n');
+      g_string_append (call->event_data, value);
+    }
+    /* event:, id:, retry: and unknown fields carry nothing we use. */
+  }
+
+  if (call->pending->len > MAX_LINE) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                 _("The model provider sent a malformed stream (a line over 1 MiB)"));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- Results ----------------------------------------------------------------------------- */
+
+static void
+return_chat (GTask *task,
+             Call  *call)
+{
+  RtxLlmResult *result = g_new0 (RtxLlmResult, 1);
+
+  result->text = g_strdup (call->text->str);
+  result->finish_reason = g_strdup (call->finish_reason != NULL ? call->finish_reason : "stop");
+  result->model = g_strdup (call->model != NULL ? call->model
+                                                : rtx_llm_provider_get_model (RTX_LLM_PROVIDER (call->self)));
+  result->prompt_tokens = call->prompt_tokens;
+  result->completion_tokens = call->completion_tokens > 0 ? call->completion_tokens
+                                                          : rtx_embedder_count_tokens (result->text);
+  g_task_return_pointer (task, result, (GDestroyNotify) rtx_llm_result_free);
+}
+
+static gboolean
+parse_whole_chat (Call        *call,
+                  JsonObject  *root,
+                  GError     **error)
+{
+  JsonObject *choice = first_choice (root);
+  JsonObject *message = choice != NULL && json_object_has_member (choice, "message") &&
+                        JSON_NODE_HOLDS_OBJECT (json_object_get_member (choice, "message"))
+                        ? json_object_get_object_member (choice, "message") : NULL;
+  const char *content = string_member (message, "content");
+
+  if (message == NULL) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                 _("The model provider's answer has no choices[0].message"));
+    return FALSE;
+  }
+  g_string_append (call->text, content != NULL ? content : "");
+  call->finish_reason = g_strdup (string_member (choice, "finish_reason"));
+  call->model = g_strdup (string_member (root, "model"));
+  read_usage (call, root);
+  return TRUE;
+}
+
+static gboolean
+parse_embeddings (Call            *call,
+                  JsonObject      *root,
+                  RtxEmbeddings  **out,
+                  GError         **error)
+{
+  JsonNode *data = json_object_get_member (root, "data");
+  g_autoptr(RtxEmbeddings) emb = g_new0 (RtxEmbeddings, 1);
+  JsonArray *items;
+
+  if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
+    goto malformed;
+  items = json_node_get_array (data);
+  if (json_array_get_length (items) != call->n_texts)
+    goto malformed;
+
+  emb->n_vectors = call->n_texts;
+  for (guint i = 0; i < emb->n_vectors; i++) {
+    JsonNode *item = json_array_get_element (items, i);
+    JsonObject *object = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+    JsonNode *vector = object != NULL ? json_object_get_member (object, "embedding") : NULL;
+    JsonArray *values;
+    guint index = object != NULL ? json_object_get_int_member_with_default (object, "index", i) : i;
+
+    if (vector == NULL || !JSON_NODE_HOLDS_ARRAY (vector) || index >= emb->n_vectors)
+      goto malformed;
+    values = json_node_get_array (vector);
+    if (emb->dim == 0) {
+      emb->dim = json_array_get_length (values);
+      if (emb->dim == 0)
+        goto malformed;
+      emb->data = g_new0 (float, (gsize) emb->dim * emb->n_vectors);
+    }
+    if (json_array_get_length (values) != emb->dim)
+      goto malformed;
+    for (guint j = 0; j < emb->dim; j++) {
+      JsonNode *v = json_array_get_element (values, j);
+      GType type = JSON_NODE_HOLDS_VALUE (v) ? json_node_get_value_type (v) : G_TYPE_INVALID;
+
+      if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+        goto malformed;
+      emb->data[(gsize) index * emb->dim + j] = (float) json_node_get_double (v);
+    }
+  }
+
+  emb->model = g_strdup (string_member (root, "model"));
+  read_usage (call, root);
+  emb->prompt_tokens = call->prompt_tokens;
+  *out = g_steal_pointer (&emb);
+  return TRUE;
+
+malformed:
+  g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+               _("The model provider's embeddings answer is malformed"));
+  return FALSE;
+}
+
+static gboolean
+parse_models (JsonObject  *root,
+              GStrv       *out,
+              GError     **error)
+{
+  JsonNode *data = json_object_get_member (root, "data");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data)) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                 _("The model provider's model list is malformed"));
+    return FALSE;
+  }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (data)); i++) {
+    JsonNode *item = json_array_get_element (json_node_get_array (data), i);
+    const char *id = JSON_NODE_HOLDS_OBJECT (item)
+                     ? string_member (json_node_get_object (item), "id") : NULL;
+
+    if (id != NULL)
+      g_strv_builder_add (builder, id);
+  }
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/* A whole (non-streamed) body has arrived. */
+static void
+finish_whole (GTask *task,
+              Call  *call)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  node = json_from_string (call->whole->len > 0 ? (const char *) call->whole->data : "", NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
+    g_set_error (&error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                 _("The model provider's answer is not JSON"));
+    fail (task, call, error);
+    return;
+  }
+  root = json_node_get_object (node);
+
+  switch (call->kind) {
+  case CALL_CHAT:
+    if (!parse_whole_chat (call, root, &error)) {
+      fail (task, call, error);
+      return;
+    }
+    if (call->on_token != NULL && call->text->len > 0)
+      call->on_token (call->text->str, call->token_data);
+    return_chat (task, call);
+    break;
+  case CALL_EMBED: {
+    RtxEmbeddings *emb = NULL;
+
+    if (!parse_embeddings (call, root, &emb, &error))
+      fail (task, call, error);
+    else
+      g_task_return_pointer (task, emb, (GDestroyNotify) rtx_embeddings_free);
+    break;
+  }
+  case CALL_MODELS: {
+    GStrv models = NULL;
+
+    if (!parse_models (root, &models, &error))
+      fail (task, call, error);
+    else
+      g_task_return_pointer (task, models, (GDestroyNotify) g_strfreev);
+    break;
+  }
+  default:
+    g_assert_not_reached ();
+  }
+}
+
+/* ---- Reading ----------------------------------------------------------------------------- */
+
+static void read_next (GTask *task);
+
+static void
+on_error_body_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char *detail = NULL;
+  guint status = soup_message_get_status (call->msg);
+
+  g_clear_handle_id (&call->deadline_id, g_source_remove);
+  if (bytes != NULL)
+    text = g_utf8_make_valid (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  node = text != NULL ? json_from_string (text, NULL) : NULL;
+  /* OpenAI's shape {"error":{"message"}}, or a plain {"error":"…"}. */
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)) {
+    JsonNode *err = json_object_get_member (json_node_get_object (node), "error");
+
+    if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
+      detail = string_member (json_node_get_object (err), "message");
+    else if (err != NULL)
+      detail = string_member (json_node_get_object (node), "error");
+  }
+
+  g_set_error (&error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+               status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN
+               ? _("The model provider refused the API key (HTTP %u): %s")
+               : _("The model provider answered HTTP %u: %s"),
+               status, detail != NULL ? detail : soup_status_get_phrase (status));
+  fail (task, call, error);
+}
+
+static void
+on_read_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL) {
+    fail (task, call, error);
+    return;
+  }
+
+  size = g_bytes_get_size (bytes);
+  if (size == 0) {
+    g_clear_handle_id (&call->deadline_id, g_source_remove);
+    if (!call->stream) {
+      g_byte_array_append (call->whole, (const guint8 *) "", 1);
+      finish_whole (task, call);
+      return;
+    }
+    /* A last event without its blank line still counts. */
+    if (!feed (call, "\n\n", 2, &error)) {
+      fail (task, call, error);
+      return;
+    }
+    if (!call->done && call->finish_reason == NULL) {
+      g_set_error (&error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                   _("The model provider's stream ended before the reply was complete"));
+      fail (task, call, error);
+      return;
+    }
+    return_chat (task, call);
+    return;
+  }
+
+  if (call->stream) {
+    if (!feed (call, g_bytes_get_data (bytes, NULL), size, &error)) {
+      fail (task, call, error);
+      return;
+    }
+    if (call->done) {
+      g_clear_handle_id (&call->deadline_id, g_source_remove);
+      return_chat (task, call);
+      return;
+    }
+  } else {
+    g_byte_array_append (call->whole, g_bytes_get_data (bytes, NULL), size);
+  }
+
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+read_next (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  arm_deadline (call);
+  g_input_stream_read_bytes_async (call->input, READ_SIZE, G_PRIORITY_DEFAULT,
+                                   call->cancellable, on_read_cb, task);
+}
+
+static void
+on_sent_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  call->input = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (call->input == NULL) {
+    fail (task, call, error);
+    return;
+  }
+
+  status = soup_message_get_status (call->msg);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status)) {
+    arm_deadline (call);
+    g_input_stream_read_bytes_async (call->input, MAX_ERROR_BODY, G_PRIORITY_DEFAULT,
+                                     call->cancellable, on_error_body_cb,
+                                     g_steal_pointer (&task));
+    return;
+  }
+
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+send_call (GTask      *task,
+           const char *key)
+{
+  Call *call = g_task_get_task_data (task);
+  g_autofree char *uri = g_strconcat (call->self->base_url, call->path, NULL);
+  SoupMessageHeaders *headers;
+
+  call->msg = soup_message_new (call->body != NULL ? "POST" : "GET", uri);
+  if (call->msg == NULL) {
+    g_task_return_new_error (task, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                             _("The model provider's base URL “%s” is not a valid URL"),
+                             call->self->base_url);
+    g_object_unref (task);
+    return;
+  }
+
+  headers = soup_message_get_request_headers (call->msg);
+  soup_message_headers_replace (headers, "Accept",
+                                call->stream ? "text/event-stream" : "application/json");
+  if (key != NULL && *key != '\0') {
+    g_autofree char *auth = g_strconcat ("Bearer ", key, NULL);
+
+    soup_message_headers_replace (headers, "Authorization", auth);
+    explicit_bzero (auth, strlen (auth));
+  }
+  if (call->body != NULL) {
+    g_autofree char *text = json_to_string (call->body, FALSE);
+    gsize length = strlen (text);
+    g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+    soup_message_set_request_body_from_bytes (call->msg, "application/json", bytes);
+  }
+
+  arm_deadline (call);
+  soup_session_send_async (call->self->session, call->msg, G_PRIORITY_DEFAULT,
+                           call->cancellable, on_sent_cb, task);
+}
+
+static void
+on_key_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = rtx_llm_key_get_finish (result, &error);
+
+  if (error != NULL) {
+    fail (task, call, error);
+    g_object_unref (task);
+    return;
+  }
+
+  send_call (task, key);
+  if (key != NULL)
+    explicit_bzero (key, strlen (key));
+}
+
+static void
+start_call (RtxLlmOpenai        *self,
+            Call                *call,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  call->self = g_object_ref (self);
+  call->cancellable = g_cancellable_new ();
+  call->pending = g_string_new (NULL);
+  call->event_data = g_string_new (NULL);
+  call->text = g_string_new (NULL);
+  call->whole = g_byte_array_new ();
+  if (cancellable != NULL) {
+    call->caller = g_object_ref (cancellable);
+    call->caller_cancel_id = g_cancellable_connect (cancellable,
+                                                    G_CALLBACK (on_caller_cancelled_cb),
+                                                    g_object_ref (call->cancellable),
+                                                    g_object_unref);
+  }
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  if (self->base_url == NULL || *self->base_url == '\0') {
+    g_task_return_new_error (task, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                             _("No base URL is configured for the generic-openai provider "
+                               "(GenericOpenAiBasePath or RTX_LLM_BASE_URL)"));
+    g_object_unref (task);
+    return;
+  }
+
+  rtx_llm_key_get_async (self->key, call->cancellable, on_key_cb, task);
+}
+
+/* ---- The provider ------------------------------------------------------------------------ */
+
+static JsonNode *
+chat_body (RtxLlmOpenai  *self,
+           RtxLlmRequest *request,
+           gboolean       stream)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  const char *model = rtx_llm_provider_get_model (RTX_LLM_PROVIDER (self));
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model != NULL ? model : "");
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < request->messages->len; i++) {
+    RtxLlmMessage *m = g_ptr_array_index (request->messages, i);
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "role");
+    json_builder_add_string_value (builder, m->role);
+    json_builder_set_member_name (builder, "content");
+    json_builder_add_string_value (builder, m->content);
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "stream");
+  json_builder_add_boolean_value (builder, stream);
+  if (stream) {
+    json_builder_set_member_name (builder, "stream_options");
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "include_usage");
+    json_builder_add_boolean_value (builder, TRUE);
+    json_builder_end_object (builder);
+  }
+  if (!isnan (request->temperature)) {
+    json_builder_set_member_name (builder, "temperature");
+    json_builder_add_double_value (builder, request->temperature);
+  }
+  if (request->max_tokens > 0) {
+    json_builder_set_member_name (builder, "max_tokens");
+    json_builder_add_int_value (builder, request->max_tokens);
+  }
+  if (request->stop != NULL && request->stop[0] != NULL) {
+    json_builder_set_member_name (builder, "stop");
+    json_builder_begin_array (builder);
+    for (guint i = 0; request->stop[i] != NULL; i++)
+      json_builder_add_string_value (builder, request->stop[i]);
+    json_builder_end_array (builder);
+  }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  object = json_node_get_object (root);
+  /* Pass-through members never override ours. */
+  if (request->extra != NULL) {
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+
+    json_object_iter_init (&iter, request->extra);
+    while (json_object_iter_next (&iter, &name, &value)) {
+      if (!json_object_has_member (object, name))
+        json_object_set_member (object, name, json_node_copy (value));
+    }
+  }
+  return g_steal_pointer (&root);
+}
+
+static void
+openai_chat_async (RtxLlmProvider      *provider,
+                   RtxLlmRequest       *request,
+                   RtxLlmTokenFunc      on_token,
+                   gpointer             token_data,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  RtxLlmOpenai *self = RTX_LLM_OPENAI (provider);
+  Call *call = g_new0 (Call, 1);
+
+  call->kind = CALL_CHAT;
+  call->path = g_strdup ("/chat/completions");
+  call->stream = on_token != NULL;
+  call->on_token = on_token;
+  call->token_data = token_data;
+  call->body = chat_body (self, request, call->stream);
+  start_call (self, call, cancellable, callback, user_data);
+}
+
+static RtxLlmResult *
+openai_chat_finish (RtxLlmProvider  *provider,
+                    GAsyncResult    *result,
+                    GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+openai_embed_async (RtxLlmProvider      *provider,
+                    const char * const  *texts,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  RtxLlmOpenai *self = RTX_LLM_OPENAI (provider);
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  const char *model = rtx_llm_provider_get_model (provider);
+  Call *call = g_new0 (Call, 1);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model != NULL ? model : "");
+  json_builder_set_member_name (builder, "input");
+  json_builder_begin_array (builder);
+  for (guint i = 0; texts[i] != NULL; i++) {
+    json_builder_add_string_value (builder, texts[i]);
+    call->n_texts++;
+  }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  call->kind = CALL_EMBED;
+  call->path = g_strdup ("/embeddings");
+  call->body = json_builder_get_root (builder);
+  start_call (self, call, cancellable, callback, user_data);
+}
+
+static RtxEmbeddings *
+openai_embed_finish (RtxLlmProvider  *provider,
+                     GAsyncResult    *result,
+                     GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+openai_list_models_async (RtxLlmProvider      *provider,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->kind = CALL_MODELS;
+  call->path = g_strdup ("/models");
+  start_call (RTX_LLM_OPENAI (provider), call, cancellable, callback, user_data);
+}
+
+static GStrv
+openai_list_models_finish (RtxLlmProvider  *provider,
+                           GAsyncResult    *result,
+                           GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+rtx_llm_openai_dispose (GObject *object)
+{
+  RtxLlmOpenai *self = RTX_LLM_OPENAI (object);
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->key, rtx_llm_key_unref);
+
+  G_OBJECT_CLASS (rtx_llm_openai_parent_class)->dispose (object);
+}
+
+static void
+rtx_llm_openai_finalize (GObject *object)
+{
+  g_free (RTX_LLM_OPENAI (object)->base_url);
+
+  G_OBJECT_CLASS (rtx_llm_openai_parent_class)->finalize (object);
+}
+
+static void
+rtx_llm_openai_class_init (RtxLlmOpenaiClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  RtxLlmProviderClass *provider_class = RTX_LLM_PROVIDER_CLASS (klass);
+
+  object_class->dispose = rtx_llm_openai_dispose;
+  object_class->finalize = rtx_llm_openai_finalize;
+  provider_class->chat_async = openai_chat_async;
+  provider_class->chat_finish = openai_chat_finish;
+  provider_class->embed_async = openai_embed_async;
+  provider_class->embed_finish = openai_embed_finish;
+  provider_class->list_models_async = openai_list_models_async;
+  provider_class->list_models_finish = openai_list_models_finish;
+}
+
+static void
+rtx_llm_openai_init (RtxLlmOpenai *self)
+{
+}
+
+/**
+ * rtx_llm_openai_new:
+ * @session: the session the runtime's upstream calls share
+ * @base_url: (nullable): e.g. `http://127.0.0.1:11434/v1`; calls fail clearly without one
+ * @model: (nullable): the model to ask for
+ * @key: where the API key comes from
+ * @timeout_sec: the longest wait for the first byte and between reads
+ *
+ * Returns: (transfer full): the provider
+ */
+RtxLlmProvider *
+rtx_llm_openai_new (SoupSession *session,
+                    const char  *base_url,
+                    const char  *model,
+                    RtxLlmKey   *key,
+                    guint        timeout_sec)
+{
+  RtxLlmOpenai *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  self = g_object_new (RTX_TYPE_LLM_OPENAI, "name", "generic-openai", "model", model, NULL);
+  self->session = g_object_ref (session);
+  self->key = rtx_llm_key_ref (key);
+  self->timeout_sec = MAX (timeout_sec, 1);
+  if (base_url != NULL) {
+    self->base_url = g_strdup (base_url);
+    while (g_str_has_suffix (self->base_url, "/"))
+      self->base_url[strlen (self->base_url) - 1] = '\0';
+  }
+
+  return RTX_LLM_PROVIDER (self);
+}
+
+const char *
+rtx_llm_openai_get_base_url (RtxLlmOpenai *self)
+{
+  g_return_val_if_fail (RTX_IS_LLM_OPENAI (self), NULL);
+
+  return self->base_url;
+}

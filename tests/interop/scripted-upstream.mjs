@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A scripted OpenAI-compatible server for tests and benchmarks: no model, fixed tokens.
+//
+// The `model` of a request picks the script:
+//   script-ok (or any other name)  streams SCRIPT_TOKENS (SSE split mid-line, with keep-alive
+//                                  comments, a usage chunk and [DONE]) or answers them whole
+//   script-fast                    streams `tokens` tokens (default 1000) as fast as it can
+//   script-slow                    one token every 100 ms, 600 tokens (for cancellation tests)
+//   script-500                     answers HTTP 500 with an OpenAI error object
+//   script-stall                   sends the headers and one token, then nothing
+//   script-malformed               streams an event whose data is not JSON
+//   script-refuse-key              answers 401 unless the request carries the expected key
+// Every request is recorded (method, path, body, authorization); a request whose client goes
+// away before the answer is complete is recorded in `cancelled`.
+//
+// Run alone: node scripted-upstream.mjs [port]  → prints "Listening on http://127.0.0.1:PORT".
+// GET /__events returns {requests, cancelled} for out-of-process users.
+import http from 'node:http';
+
+export const SCRIPT_TOKENS = ['Hello', ' from', ' the', ' scripted', ' upstream', '.'];
+export const SCRIPT_TEXT = SCRIPT_TOKENS.join('');
+export const EMBED_DIM = 8;
+
+function chunk(id, model, delta, finish = null, usage = undefined) {
+  const c = {
+    id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  };
+  if (usage) c.usage = usage;
+  return c;
+}
+
+function embedding(text) {
+  // Deterministic: character codes folded into EMBED_DIM buckets, then normalised.
+  const v = new Array(EMBED_DIM).fill(0);
+  for (let i = 0; i < text.length; i++) v[i % EMBED_DIM] += text.charCodeAt(i) % 31;
+  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
+  return v.map((x) => x / norm);
+}
+
+export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
+  const events = { requests: [], cancelled: [] };
+  const sockets = new Set();
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (d) => { raw += d; });
+    req.on('end', () => handle(req, res, raw));
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+
+  function record(req, body) {
+    const entry = {
+      method: req.method, path: req.url, body,
+      authorization: req.headers.authorization ?? null, at: Date.now(),
+    };
+    events.requests.push(entry);
+    return entry;
+  }
+
+  function watchCancel(req, res, entry) {
+    res.on('close', () => {
+      if (!res.writableFinished) events.cancelled.push({ ...entry, cancelledAt: Date.now() });
+    });
+  }
+
+  function handle(req, res, raw) {
+    if (req.method === 'GET' && req.url === '/__events') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(events));
+      return;
+    }
+    let body = null;
+    try { body = raw ? JSON.parse(raw) : null; } catch { body = raw; }
+    const entry = record(req, body);
+    watchCancel(req, res, entry);
+
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [
+        { id: 'script-ok', object: 'model', created: 0, owned_by: 'scripted' },
+        { id: 'script-fast', object: 'model', created: 0, owned_by: 'scripted' },
+      ] }));
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      const input = Array.isArray(body?.input) ? body.input : [body?.input];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({
+        object: 'list', model: body?.model ?? 'scripted-embed',
+        data: input.map((t, index) => ({ object: 'embedding', index, embedding: embedding(String(t)) })),
+        usage: { prompt_tokens: input.length, total_tokens: input.length },
+      }));
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+      chat(req, res, body);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
+  }
+
+  function chat(req, res, body) {
+    const model = body?.model ?? 'script-ok';
+    const id = `chatcmpl-scripted-${events.requests.length}`;
+    if (model === 'script-500') {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'scripted failure', type: 'server_error', code: null } }));
+      return;
+    }
+    if (model === 'script-refuse-key' && req.headers.authorization !== `Bearer ${expectedKey}`) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      return;
+    }
+
+    let tokens = SCRIPT_TOKENS;
+    let delay = 0;
+    if (model === 'script-fast') tokens = Array.from({ length: body?.max_tokens ?? 1000 }, (_, i) => `t${i} `);
+    if (model === 'script-slow') { tokens = Array.from({ length: 600 }, (_, i) => `s${i} `); delay = 100; }
+
+    const usage = { prompt_tokens: 11, completion_tokens: tokens.length, total_tokens: 11 + tokens.length };
+    if (!body?.stream) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({
+        id, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model,
+        choices: [{ index: 0, message: { role: 'assistant', content: tokens.join('') }, finish_reason: 'stop' }],
+        usage,
+      }));
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send = (obj) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
+    if (model === 'script-fast') {
+      // Full speed: everything written at once, one event per token.
+      let out = `data: ${JSON.stringify(chunk(id, model, { role: 'assistant', content: '' }))}\n\n`;
+      for (const t of tokens) out += `data: ${JSON.stringify(chunk(id, model, { content: t }))}\n\n`;
+      out += `data: ${JSON.stringify(chunk(id, model, {}, 'stop', usage))}\n\ndata: [DONE]\n\n`;
+      res.end(out);
+      return;
+    }
+    res.write(': keep-alive\n\n');
+    send(chunk(id, model, { role: 'assistant', content: '' }));
+    if (model === 'script-malformed') {
+      res.write('data: {"choices": [ this is not json\n\n');
+      res.end();
+      return;
+    }
+    if (model === 'script-stall') {
+      send(chunk(id, model, { content: tokens[0] }));
+      return; // never ends
+    }
+
+    let i = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (i < tokens.length) {
+        const line = `data: ${JSON.stringify(chunk(id, model, { content: tokens[i] }))}\n\n`;
+        i++;
+        // Split each event in two writes, mid-line, so that clients must join partial lines.
+        const half = Math.floor(line.length / 2);
+        res.write(line.slice(0, half));
+        setTimeout(() => { if (!res.destroyed) { res.write(line.slice(half)); setTimeout(next, delay); } }, delay ? 0 : 1);
+        return;
+      }
+      res.write(': keep-alive\n\n');
+      send(chunk(id, model, {}, 'stop'));
+      send({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage });
+      res.end('data: [DONE]\n\n');
+    };
+    next();
+  }
+
+  return new Promise((resolve) => {
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${bound}/v1`, port: bound, events, expectedKey,
+        close: () => new Promise((done) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const up = await startUpstream({ port: Number(process.argv[2] ?? 0) });
+  console.log(`Listening on http://127.0.0.1:${up.port}`);
+}
