@@ -14,7 +14,8 @@
 #define MAX_PATH_BYTES        4096
 #define MAX_ARGS              256
 #define MAX_ENV               256
-#define MAX_PERMISSION_BYTES  100
+/* Room for a permission held per object: `credentials.read:` and a credential's 100 bytes. */
+#define MAX_PERMISSION_BYTES  128
 
 G_DEFINE_BOXED_TYPE (RtxLocalApp, rtx_local_app, rtx_local_app_copy, rtx_local_app_free)
 

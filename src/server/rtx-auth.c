@@ -292,11 +292,42 @@ rtx_auth_reply_permission (SoupServerMessage *msg,
   rtx_reply_json (msg, SOUP_STATUS_FORBIDDEN, body);
 }
 
+/* `x-rtx-permission` may name a path parameter, `credentials.read:{name}`, for a permission
+ * held per object: the app asks for, and the person grants, that very one. The value must
+ * keep the permission a plain permission name. */
+static char *
+expand_permission (const char  *template,
+                   GHashTable  *params,
+                   GError     **error)
+{
+  const char *open = strchr (template, '{');
+  const char *close;
+  g_autofree char *name = NULL;
+  const char *value;
+
+  if (open == NULL)
+    return g_strdup (template);
+
+  close = strchr (open, '}');
+  name = g_strndup (open + 1, close - open - 1);
+  value = params != NULL ? g_hash_table_lookup (params, name) : NULL;
+  if (value == NULL || *value == '\0' ||
+      strspn (value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+      != strlen (value)) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                 "The %s in the path is not a valid name", name);
+    return NULL;
+  }
+
+  return g_strdup_printf ("%.*s%s%s", (int) (open - template), template, value, close + 1);
+}
+
 /**
  * rtx_auth_authorize:
  * @runtime: the runtime
  * @msg: the request, answered here when refused
  * @operation: its operation
+ * @params: (nullable): the decoded path parameters, for a permission that names one
  * @caller: who made it
  *
  * Enforces the operation's `x-rtx-permission`. A key (development mode) holds every SDK
@@ -314,15 +345,23 @@ gboolean
 rtx_auth_authorize (RtxRuntime        *runtime,
                     SoupServerMessage *msg,
                     RtxOperation      *operation,
+                    GHashTable        *params,
                     const RtxCaller   *caller)
 {
-  const char *permission = rtx_operation_get_permission (operation);
+  const char *template = rtx_operation_get_permission (operation);
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *permission = NULL;
   RtxPermissionState state;
 
-  if (permission == NULL)
+  if (template == NULL)
     return TRUE;
+
+  permission = expand_permission (template, params, &error);
+  if (permission == NULL) {
+    rtx_reply_gerror (msg, RTX_SURFACE_SDK, error);
+    return FALSE;
+  }
 
   if (caller->key != NULL) {
     if (!g_str_has_prefix (permission, "credentials."))

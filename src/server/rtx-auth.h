@@ -44,6 +44,7 @@ gboolean    rtx_auth_check_peer   (GSocketAddress      *local,
 gboolean    rtx_auth_authorize    (RtxRuntime          *runtime,
                                    SoupServerMessage   *msg,
                                    RtxOperation        *operation,
+                                   GHashTable          *params,
                                    const RtxCaller     *caller);
 void        rtx_auth_refuse       (SoupServerMessage   *msg,
                                    RtxSurface           surface,

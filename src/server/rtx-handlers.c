@@ -6,6 +6,7 @@
 static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_openai_compat,
   rtx_handlers_public_system,
+  rtx_handlers_sdk_credentials,
   rtx_handlers_sdk_local_apps,
   rtx_handlers_standard_admin,
   rtx_handlers_standard_admin_workspaces,

@@ -23,6 +23,7 @@ typedef struct {
 /* The areas, sorted by name. Add a line here and one in rtx-handlers.c for a new area. */
 extern const RtxHandlerBinding rtx_handlers_openai_compat[];
 extern const RtxHandlerBinding rtx_handlers_public_system[];
+extern const RtxHandlerBinding rtx_handlers_sdk_credentials[];
 extern const RtxHandlerBinding rtx_handlers_sdk_local_apps[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin_workspaces[];

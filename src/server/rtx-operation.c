@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "rtx-error.h"
 #include "rtx-operation.h"
 
@@ -145,6 +147,22 @@ parse_local_app_extensions (RtxOperation  *self,
       return FALSE;
     }
     self->permission = g_strdup (text);
+
+    /* A permission held per object names a parameter of the path, whole:
+     * `credentials.read:{name}` on `/sdk/credentials/{name}`. */
+    if (strchr (text, '{') != NULL) {
+      const char *open = strchr (text, '{');
+      const char *close = strchr (open, '}');
+      g_autofree char *segment = close != NULL ? g_strndup (open, close - open + 1) : NULL;
+
+      if (segment == NULL || strchr (close + 1, '{') != NULL ||
+          strstr (self->path, segment) == NULL) {
+        g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                     "%s: x-rtx-permission may name one parameter of the path, as {name}",
+                     self->id);
+        return FALSE;
+      }
+    }
   }
 
   if (in_body != NULL) {

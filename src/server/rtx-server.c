@@ -148,7 +148,7 @@ dispatch (RtxServer         *self,
     return;
   }
 
-  if (!rtx_auth_authorize (self->runtime, msg, operation, &caller))
+  if (!rtx_auth_authorize (self->runtime, msg, operation, match->params, &caller))
     return;
 
   /* rtx_server_start() refuses to run with an unbound operation; this is a last resort. */

@@ -272,6 +272,10 @@ test_permission_extension_checked (void)
     /* an app id in the body, with a credential scheme */
     "{\"openapi\":\"3.1.0\",\"paths\":{\"/sdk/x\":{\"post\":{\"operationId\":\"guardedSdk\","
     "\"x-rtx-surface\":\"sdk\",\"x-rtx-app-id-in-body\":true,\"security\":" SDK_SECURITY "}}}}",
+    /* a permission that names a parameter the path does not have */
+    "{\"openapi\":\"3.1.0\",\"paths\":{\"/sdk/x/{name}\":{\"get\":{\"operationId\":\"guardedSdk\","
+    "\"x-rtx-surface\":\"sdk\",\"x-rtx-permission\":\"credentials.read:{id}\","
+    "\"security\":" SDK_SECURITY "}}}}",
     /* no credential on the SDK surface without saying where the app id is */
     "{\"openapi\":\"3.1.0\",\"paths\":{\"/sdk/x\":{\"post\":{\"operationId\":\"guardedSdk\","
     "\"x-rtx-surface\":\"sdk\",\"security\":[]}}}}",
