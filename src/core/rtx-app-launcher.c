@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "rtx-app-launcher.h"
+#include "rtx-credential-use.h"
 #include "rtx-error.h"
 
 /**
@@ -17,8 +18,9 @@
  * Runs local apps as child processes. Each app starts in its own process group with an
  * environment built from scratch: a few harmless variables of the runtime's (PATH, HOME,
  * locale…), the variables the person assigned to the app, then `RTX_APP_ID`, `RTX_APP_NAME`,
- * `RTX_PORT` and `RTX_API_BASE_URL`. Nothing else of the runtime's environment passes (no
- * D-Bus address, no RTX_* of the runtime's, no key). The output (stdout and stderr) is kept in
+ * `RTX_PORT` and `RTX_API_BASE_URL`, then the env_var credentials the person assigned to the
+ * app (read from the keyring in a worker thread, each read audited). Nothing else of the
+ * runtime's environment passes (no D-Bus address, no RTX_* of the runtime's, no key). The output (stdout and stderr) is kept in
  * a bounded log. Stop sends SIGTERM to the group, then SIGKILL after a grace period; Quit
  * stops every app.
  */
@@ -33,14 +35,16 @@ typedef struct {
   char           *reason;
   GPid            pid;
   gboolean        stopping;
+  gboolean        starting;
   guint           kill_id;
 } Proc;
 
 struct _RtxAppLauncher {
   GObject       parent_instance;
 
-  RtxLocalApps *apps;
-  char         *server_url;
+  RtxLocalApps   *apps;
+  RtxCredentials *credentials;
+  char           *server_url;
   GHashTable   *procs;     /* app id → Proc */
 };
 
@@ -208,8 +212,9 @@ default_program (const char *type)
 }
 
 static char **
-build_env (RtxAppLauncher    *self,
-           const RtxLocalApp *app)
+build_env (RtxAppLauncher     *self,
+           const RtxLocalApp  *app,
+           const char * const *secrets)
 {
   char **env = NULL;
 
@@ -249,6 +254,13 @@ build_env (RtxAppLauncher    *self,
   if (self->server_url != NULL)
     env = g_environ_setenv (env, "RTX_API_BASE_URL", self->server_url, TRUE);
 
+  for (guint i = 0; secrets != NULL && secrets[i] != NULL; i++) {
+    const char *eq = strchr (secrets[i], '=');
+    g_autofree char *name = g_strndup (secrets[i], eq - secrets[i]);
+
+    env = g_environ_setenv (env, name, eq + 1, TRUE);
+  }
+
   return env;
 }
 
@@ -259,17 +271,29 @@ child_setup (gpointer user_data)
   setpgid (0, 0);
 }
 
+/* Overwrites secrets before their memory goes back to the allocator. */
+static void
+wipe_strv (char **strv)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    explicit_bzero (strv[i], strlen (strv[i]));
+  g_strfreev (strv);
+}
+
 static GSubprocess *
 spawn (RtxAppLauncher     *self,
        const RtxLocalApp  *app,
+       const char * const *secrets,
        GError            **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = build_env (self, app);
+  char **env = build_env (self, app, secrets);
+  GSubprocess *process;
   const char *program = app->command != NULL ? app->command : default_program (app->type);
 
   if (program == NULL) {
+    wipe_strv (env);
     g_set_error_literal (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                          _("This app has no command to run"));
     return NULL;
@@ -284,11 +308,14 @@ spawn (RtxAppLauncher     *self,
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_environ (launcher, env);
+  wipe_strv (env);
   if (app->working_dir != NULL)
     g_subprocess_launcher_set_cwd (launcher, app->working_dir);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 
-  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+  /* The launcher keeps its own copy of the environment until it goes. */
+  return process;
 }
 
 static Proc *
@@ -309,38 +336,67 @@ ensure_proc (RtxAppLauncher *self,
   return proc;
 }
 
-/**
- * rtx_app_launcher_start:
- * @self: a launcher
- * @app_id: a registered app
- * @error: return location for an error
- *
- * Starts the app. The log starts empty. A failure to start is also recorded as the app's
- * state, so that Settings shows why.
- *
- * Returns: %TRUE when it runs; %RTX_ERROR_CONFLICT when it already runs,
- *   %RTX_ERROR_NOT_FOUND for an unknown app, %RTX_ERROR_INVALID_ARGUMENT without a command
- */
-gboolean
-rtx_app_launcher_start (RtxAppLauncher  *self,
-                        const char      *app_id,
-                        GError         **error)
+typedef struct {
+  RtxLocalApp *app;
+  GStrv        credentials;   /* names of its env_var credentials */
+  char        *actor_name;
+  char        *actor_surface;
+} StartData;
+
+static void
+start_data_free (StartData *data)
 {
-  g_autoptr(RtxLocalApp) app = NULL;
-  g_autoptr(GError) local_error = NULL;
-  Proc *proc;
+  rtx_local_app_free (data->app);
+  g_strfreev (data->credentials);
+  g_free (data->actor_name);
+  g_free (data->actor_surface);
+  g_free (data);
+}
 
-  g_return_val_if_fail (RTX_IS_APP_LAUNCHER (self), FALSE);
+/* In a worker: reads each env_var credential from the keyring (an audited read, by the app,
+ * through the surface of whoever started it) into `NAME=value` pairs. */
+static void
+resolve_credentials_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  RtxAppLauncher *self = source_object;
+  StartData *data = task_data;
+  const RtxActor actor = { data->actor_name, data->actor_surface };
+  char **pairs = g_new0 (char *, g_strv_length (data->credentials) + 1);
 
-  app = rtx_local_apps_get (self->apps, app_id, error);
-  if (app == NULL)
-    return FALSE;
+  for (guint i = 0; data->credentials[i] != NULL; i++) {
+    g_autoptr(RtxCredentialUse) use = NULL;
+    g_autoptr(GError) error = NULL;
 
-  proc = ensure_proc (self, app->id);
-  if (proc->state == RTX_APP_RUNNING) {
-    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_CONFLICT, _("The app is already running"));
-    return FALSE;
+    use = rtx_credentials_get_use (self->credentials, data->credentials[i], &actor, &error);
+    if (use == NULL) {
+      wipe_strv (pairs);
+      g_task_return_new_error (task, RTX_ERROR, RTX_ERROR_FAILED,
+                               _("Could not read the credential “%s”: %s"),
+                               data->credentials[i], error->message);
+      return;
+    }
+
+    pairs = rtx_credential_use_apply_to_environ (use, pairs, &error);
+    if (pairs == NULL) {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   }
+
+  g_task_return_pointer (task, pairs, (GDestroyNotify) wipe_strv);
+}
+
+static gboolean
+run_app (RtxAppLauncher      *self,
+         Proc                *proc,
+         const RtxLocalApp   *app,
+         const char * const  *secrets,
+         GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
 
   if (proc->cancellable != NULL)
     g_cancellable_cancel (proc->cancellable);
@@ -348,7 +404,7 @@ rtx_app_launcher_start (RtxAppLauncher  *self,
   g_clear_object (&proc->process);
   g_string_truncate (proc->log, 0);
 
-  proc->process = spawn (self, app, &local_error);
+  proc->process = spawn (self, app, secrets, &local_error);
   if (proc->process == NULL) {
     proc_set_state (proc, RTX_APP_FAILED, local_error->message);
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -363,6 +419,132 @@ rtx_app_launcher_start (RtxAppLauncher  *self,
   proc_set_state (proc, RTX_APP_RUNNING, NULL);
 
   return TRUE;
+}
+
+static void
+on_resolved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RtxAppLauncher *self = RTX_APP_LAUNCHER (source);
+  g_autoptr(GTask) task = user_data;
+  StartData *data = g_task_get_task_data (task);
+  Proc *proc = g_hash_table_lookup (self->procs, data->app->id);
+  g_autoptr(GError) error = NULL;
+  char **secrets;
+
+  proc->starting = FALSE;
+  secrets = g_task_propagate_pointer (G_TASK (result), &error);
+  if (secrets == NULL) {
+    proc_set_state (proc, RTX_APP_FAILED, error->message);
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+
+  if (!run_app (self, proc, data->app, (const char * const *) secrets, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+  wipe_strv (secrets);
+}
+
+/* The names of the app's env_var credentials. */
+static GStrv
+env_credentials (RtxAppLauncher  *self,
+                 const char      *app_id,
+                 GError         **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) types = NULL;
+  g_auto(GStrv) names = rtx_local_apps_list_credentials (self->apps, app_id, &types, error);
+
+  if (names == NULL)
+    return NULL;
+
+  for (guint i = 0; names[i] != NULL; i++) {
+    if (g_str_equal (types[i], "env_var"))
+      g_strv_builder_add (builder, names[i]);
+  }
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * rtx_app_launcher_start_async:
+ * @self: a launcher
+ * @app_id: a registered app
+ * @actor: who starts it (the app reads its credentials through that surface)
+ * @cancellable: (nullable): a cancellable
+ * @callback: called once it runs or failed to
+ * @user_data: data for @callback
+ *
+ * Starts the app. The log starts empty. A failure to start is also recorded as the app's
+ * state, so that Settings shows why. Credentials are read in a worker thread; the process is
+ * spawned on the main context.
+ */
+void
+rtx_app_launcher_start_async (RtxAppLauncher      *self,
+                              const char          *app_id,
+                              const RtxActor      *actor,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) resolve = NULL;
+  g_autoptr(GError) error = NULL;
+  StartData *data;
+  Proc *proc;
+
+  g_return_if_fail (RTX_IS_APP_LAUNCHER (self));
+  g_return_if_fail (actor != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rtx_app_launcher_start_async);
+
+  data = g_new0 (StartData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) start_data_free);
+  data->app = rtx_local_apps_get (self->apps, app_id, &error);
+  if (data->app == NULL ||
+      (data->credentials = env_credentials (self, data->app->id, &error)) == NULL) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+
+  proc = ensure_proc (self, data->app->id);
+  if (proc->state == RTX_APP_RUNNING || proc->starting) {
+    g_task_return_new_error (task, RTX_ERROR, RTX_ERROR_CONFLICT,
+                             _("The app is already running"));
+    return;
+  }
+
+  data->actor_name = g_strdup_printf ("app:%s", data->app->name);
+  data->actor_surface = g_strdup (actor->surface);
+  proc->starting = TRUE;
+
+  resolve = g_task_new (self, cancellable, on_resolved_cb, g_steal_pointer (&task));
+  g_task_set_task_data (resolve, data, NULL);
+  g_task_run_in_thread (resolve, resolve_credentials_thread);
+}
+
+/**
+ * rtx_app_launcher_start_finish:
+ * @self: a launcher
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: %TRUE when the app runs; %RTX_ERROR_CONFLICT when it already runs,
+ *   %RTX_ERROR_NOT_FOUND for an unknown app, %RTX_ERROR_INVALID_ARGUMENT without a command,
+ *   another error when it could not start
+ */
+gboolean
+rtx_app_launcher_start_finish (RtxAppLauncher  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- Stopping ---------------------------------------------------------------------------- */
@@ -538,6 +720,7 @@ rtx_app_launcher_dispose (GObject *object)
 
   g_clear_pointer (&self->procs, g_hash_table_unref);
   g_clear_object (&self->apps);
+  g_clear_object (&self->credentials);
 
   G_OBJECT_CLASS (rtx_app_launcher_parent_class)->dispose (object);
 }
@@ -577,14 +760,17 @@ rtx_app_launcher_init (RtxAppLauncher *self)
 }
 
 RtxAppLauncher *
-rtx_app_launcher_new (RtxLocalApps *apps)
+rtx_app_launcher_new (RtxLocalApps   *apps,
+                      RtxCredentials *credentials)
 {
   RtxAppLauncher *self;
 
   g_return_val_if_fail (RTX_IS_LOCAL_APPS (apps), NULL);
+  g_return_val_if_fail (RTX_IS_CREDENTIALS (credentials), NULL);
 
   self = g_object_new (RTX_TYPE_APP_LAUNCHER, NULL);
   self->apps = g_object_ref (apps);
+  self->credentials = g_object_ref (credentials);
   return self;
 }
 

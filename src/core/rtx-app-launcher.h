@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "rtx-credentials.h"
 #include "rtx-local-apps.h"
 
 G_BEGIN_DECLS
@@ -28,11 +29,18 @@ typedef enum {
 #define RTX_TYPE_APP_LAUNCHER (rtx_app_launcher_get_type ())
 G_DECLARE_FINAL_TYPE (RtxAppLauncher, rtx_app_launcher, RTX, APP_LAUNCHER, GObject)
 
-RtxAppLauncher *rtx_app_launcher_new            (RtxLocalApps    *apps) G_GNUC_WARN_UNUSED_RESULT;
+RtxAppLauncher *rtx_app_launcher_new            (RtxLocalApps    *apps,
+                                                 RtxCredentials  *credentials) G_GNUC_WARN_UNUSED_RESULT;
 void            rtx_app_launcher_set_server_url (RtxAppLauncher  *self,
                                                  const char      *url);
-gboolean        rtx_app_launcher_start          (RtxAppLauncher  *self,
+void            rtx_app_launcher_start_async    (RtxAppLauncher  *self,
                                                  const char      *app_id,
+                                                 const RtxActor  *actor,
+                                                 GCancellable    *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer         user_data);
+gboolean        rtx_app_launcher_start_finish   (RtxAppLauncher  *self,
+                                                 GAsyncResult    *result,
                                                  GError         **error);
 gboolean        rtx_app_launcher_stop           (RtxAppLauncher  *self,
                                                  const char      *app_id,

@@ -688,3 +688,134 @@ fail:
   rtx_db_rollback (self->db);
   return FALSE;
 }
+
+/* ---- Credentials ------------------------------------------------------------------------- */
+
+/**
+ * rtx_local_apps_set_credential:
+ * @self: the registry
+ * @app_id: an app id
+ * @credential: a credential's name (Settings > Credentials)
+ * @assigned: whether the app has it from now on
+ * @actor: who decides
+ * @error: return location for an error
+ *
+ * Assigns a credential to an app, or takes it back. An env_var credential goes into the app's
+ * environment at its next start.
+ *
+ * Returns: %TRUE on success; %RTX_ERROR_NOT_FOUND for an unknown app or credential
+ */
+gboolean
+rtx_local_apps_set_credential (RtxLocalApps    *self,
+                               const char      *app_id,
+                               const char      *credential,
+                               gboolean         assigned,
+                               const RtxActor  *actor,
+                               GError         **error)
+{
+  g_autoptr(RtxLocalApp) app = NULL;
+  g_autoptr(RtxStmt) find = NULL;
+  g_autoptr(RtxStmt) stmt = NULL;
+  g_autofree char *detail = NULL;
+  gboolean have_row = FALSE;
+  gint64 credential_id;
+
+  g_return_val_if_fail (RTX_IS_LOCAL_APPS (self), FALSE);
+  g_return_val_if_fail (credential != NULL && actor != NULL, FALSE);
+
+  app = rtx_local_apps_get (self, app_id, error);
+  if (app == NULL)
+    return FALSE;
+
+  find = rtx_db_prepare (self->db, "SELECT id FROM credentials WHERE name = ?1", error);
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_text (find, 1, credential, -1, SQLITE_TRANSIENT);
+  if (!rtx_db_step_row (self->db, find, &have_row, error))
+    return FALSE;
+  if (!have_row) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_NOT_FOUND, _("No credential is named “%s”"),
+                 credential);
+    return FALSE;
+  }
+  credential_id = sqlite3_column_int64 (find, 0);
+  g_clear_pointer (&find, rtx_stmt_release);
+
+  if (!rtx_db_begin (self->db, error))
+    return FALSE;
+
+  stmt = rtx_db_prepare (self->db, assigned
+                         ? "INSERT OR IGNORE INTO local_app_credentials"
+                           " (app_id, credential_id, assigned_at, assigned_by)"
+                           " VALUES (?1, ?2, ?3, ?4)"
+                         : "DELETE FROM local_app_credentials"
+                           " WHERE app_id = ?1 AND credential_id = ?2",
+                         error);
+  if (stmt == NULL)
+    goto fail;
+
+  sqlite3_bind_text (stmt, 1, app_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, credential_id);
+  if (assigned) {
+    sqlite3_bind_int64 (stmt, 3, now_seconds ());
+    sqlite3_bind_text (stmt, 4, actor->name != NULL ? actor->name : "", -1, SQLITE_TRANSIENT);
+  }
+
+  detail = g_strdup_printf ("%s: %s", assigned ? "assigned" : "unassigned", credential);
+  if (!rtx_db_step_done (self->db, stmt, error) ||
+      !rtx_audit_record (self->db, actor, "local_app.credential", "local_app", app->name,
+                         detail, error) ||
+      !rtx_db_commit (self->db, error))
+    goto fail;
+
+  emit_changed (self, app_id);
+  return TRUE;
+
+fail:
+  rtx_db_rollback (self->db);
+  return FALSE;
+}
+
+/**
+ * rtx_local_apps_list_credentials:
+ * @self: the registry
+ * @app_id: an app id
+ * @out_types: (out) (optional) (transfer full): each credential's type, in the same order
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the names of the credentials assigned to the app, sorted
+ */
+GStrv
+rtx_local_apps_list_credentials (RtxLocalApps  *self,
+                                 const char    *app_id,
+                                 GStrv         *out_types,
+                                 GError       **error)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) types = g_strv_builder_new ();
+  g_autoptr(RtxStmt) stmt = NULL;
+  gboolean have_row;
+
+  g_return_val_if_fail (RTX_IS_LOCAL_APPS (self), NULL);
+
+  stmt = rtx_db_prepare (self->db,
+                         "SELECT c.name, c.type FROM local_app_credentials a"
+                         " JOIN credentials c ON c.id = a.credential_id"
+                         " WHERE a.app_id = ?1 ORDER BY c.name",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, app_id, -1, SQLITE_TRANSIENT);
+  while (rtx_db_step_row (self->db, stmt, &have_row, error) && have_row) {
+    g_strv_builder_add (names, (const char *) sqlite3_column_text (stmt, 0));
+    g_strv_builder_add (types, (const char *) sqlite3_column_text (stmt, 1));
+  }
+
+  if (error != NULL && *error != NULL)
+    return NULL;
+
+  if (out_types != NULL)
+    *out_types = g_strv_builder_end (types);
+  return g_strv_builder_end (names);
+}

@@ -49,4 +49,15 @@ gboolean      rtx_local_apps_reset_decisions (RtxLocalApps        *self,
                                               const RtxActor      *actor,
                                               GError             **error);
 
+gboolean      rtx_local_apps_set_credential  (RtxLocalApps        *self,
+                                              const char          *app_id,
+                                              const char          *credential,
+                                              gboolean             assigned,
+                                              const RtxActor      *actor,
+                                              GError             **error);
+GStrv         rtx_local_apps_list_credentials (RtxLocalApps       *self,
+                                               const char         *app_id,
+                                               GStrv              *out_types,
+                                               GError            **error);
+
 G_END_DECLS

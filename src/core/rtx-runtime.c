@@ -172,7 +172,7 @@ rtx_runtime_new (const char  *data_dir,
   self->memberships = rtx_memberships_new (self->db);
   self->local_apps = rtx_local_apps_new (self->db);
   self->permission_broker = rtx_permission_broker_new (self->local_apps);
-  self->app_launcher = rtx_app_launcher_new (self->local_apps);
+  self->app_launcher = rtx_app_launcher_new (self->local_apps, self->credentials);
 
   return g_steal_pointer (&self);
 }

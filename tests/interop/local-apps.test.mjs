@@ -241,7 +241,7 @@ test('admin routes need an admin key', async () => {
   assert.ok(!body.apps.some(app => app.name === 'x'));
 });
 
-test('a launched app receives RTX_APP_ID, RTX_APP_NAME and RTX_PORT, its output is shown, and Stop ends it',
+test('a launched app receives RTX_APP_ID, RTX_APP_NAME, RTX_PORT and its credentials, its output is shown, and Stop ends it',
   async () => {
     const app = await createApp({
       name: 'Launched app',
@@ -252,6 +252,22 @@ test('a launched app receives RTX_APP_ID, RTX_APP_NAME and RTX_PORT, its output 
       env: { ASSIGNED_BY_PERSON: 'yes' },
       port: 18123,
     });
+    // An env_var credential the person assigned goes into its environment.
+    const secret = `s3cr3t-${process.pid}-${Date.now()}`;
+    const credential = await runtime.call('POST', '/api/v1/credentials', { key: adminKey,
+      body: { name: `launch-${app.id.slice(0, 8)}`, type: 'env_var',
+        payload: { name: 'APP_SECRET', value: secret } } });
+    assert.equal(credential.status, 200, JSON.stringify(credential.body));
+    const assigned = await runtime.call('POST', `/api/v1/local-apps/${app.id}/credentials`,
+      { key: adminKey, body: { credential: `launch-${app.id.slice(0, 8)}`, assigned: true } });
+    assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+    assert.deepEqual(assigned.body.credentials,
+      [{ name: `launch-${app.id.slice(0, 8)}`, type: 'env_var' }]);
+    assert.ok(!JSON.stringify(assigned.body).includes(secret));
+    const unknown = await runtime.call('POST', `/api/v1/local-apps/${app.id}/credentials`,
+      { key: adminKey, body: { credential: 'no-such-credential', assigned: true } });
+    assert.equal(unknown.status, 404);
+
     const started = await runtime.call('POST', `/api/v1/local-apps/${app.id}/start`,
       { key: adminKey });
     assert.equal(started.status, 200, JSON.stringify(started.body));
@@ -268,6 +284,7 @@ test('a launched app receives RTX_APP_ID, RTX_APP_NAME and RTX_PORT, its output 
     assert.match(output, /^RTX_APP_NAME=Launched app$/m);
     assert.match(output, /^RTX_PORT=18123$/m);
     assert.match(output, /^ASSIGNED=yes$/m);
+    assert.match(output, new RegExp(`^CREDENTIAL=${secret}$`, 'm'));
     assert.match(output, new RegExp(`^ping mode=production appId=${app.id}$`, 'm'));
     const names = output.match(/^ENV_NAMES=(.*)$/m)[1].split(',');
     for (const secret of ['RTX_API_KEY', 'DBUS_SESSION_BUS_ADDRESS', 'RTX_DATA_DIR', 'RTX_TEST_ROOT'])

@@ -178,25 +178,41 @@ handle_delete (RtxRequest *req)
 /* ---- Running ----------------------------------------------------------------------------- */
 
 static void
-handle_start (RtxRequest *req)
+on_started_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  RtxAppLauncher *launcher = rtx_runtime_get_app_launcher (rtx_request_get_runtime (req));
+  g_autoptr(RtxRequest) req = user_data;
   g_autoptr(RtxLocalApp) app = NULL;
   g_autoptr(GError) error = NULL;
 
-  if ((app = lookup_app (req)) == NULL)
-    return;
-
-  if (!rtx_app_launcher_start (launcher, app->id, &error)) {
+  if (!rtx_app_launcher_start_finish (RTX_APP_LAUNCHER (source), result, &error)) {
     /* A program that cannot be found or run is the person's input, not our failure. */
-    if (error->domain != RTX_ERROR)
+    if (error->domain != RTX_ERROR || g_error_matches (error, RTX_ERROR, RTX_ERROR_FAILED))
       rtx_request_reply_error (req, SOUP_STATUS_BAD_REQUEST, error->message);
     else
       rtx_request_reply_gerror (req, error);
     return;
   }
 
-  reply_app (req, app);
+  if ((app = lookup_app (req)) != NULL)
+    reply_app (req, app);
+}
+
+static void
+handle_start (RtxRequest *req)
+{
+  RtxAppLauncher *launcher = rtx_runtime_get_app_launcher (rtx_request_get_runtime (req));
+  g_autoptr(RtxLocalApp) app = NULL;
+  GCancellable *cancellable;
+
+  if ((app = lookup_app (req)) == NULL)
+    return;
+
+  /* Its credentials are read from the keyring in a worker first. */
+  cancellable = rtx_request_pause (req);
+  rtx_app_launcher_start_async (launcher, app->id, rtx_request_get_actor (req), cancellable,
+                                on_started_cb, rtx_request_ref (req));
 }
 
 static void
@@ -236,6 +252,81 @@ handle_output (RtxRequest *req)
   json_object_set_string_member (object, "state", rtx_app_state_to_string (state));
   json_node_set_object (body, object);
   rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+}
+
+/* ---- Credentials ----------------------------------------------------------------------- */
+
+static void
+reply_credentials (RtxRequest *req,
+                   const char *app_id)
+{
+  RtxLocalApps *apps = rtx_runtime_get_local_apps (rtx_request_get_runtime (req));
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) types = NULL;
+  g_auto(GStrv) names = rtx_local_apps_list_credentials (apps, app_id, &types, &error);
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  if (names == NULL) {
+    rtx_request_reply_gerror (req, error);
+    return;
+  }
+
+  for (guint i = 0; names[i] != NULL; i++) {
+    g_autoptr(JsonObject) object = json_object_new ();
+
+    json_object_set_string_member (object, "name", names[i]);
+    json_object_set_string_member (object, "type", types[i]);
+    json_array_add_object_element (array, g_steal_pointer (&object));
+  }
+
+  reply_member (req, "credentials", json_node_init_array (json_node_alloc (), array));
+}
+
+static void
+handle_list_credentials (RtxRequest *req)
+{
+  g_autoptr(RtxLocalApp) app = NULL;
+
+  if ((app = lookup_app (req)) == NULL)
+    return;
+
+  reply_credentials (req, app->id);
+}
+
+static void
+handle_set_credential (RtxRequest *req)
+{
+  RtxLocalApps *apps = rtx_runtime_get_local_apps (rtx_request_get_runtime (req));
+  g_autoptr(RtxLocalApp) app = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = NULL;
+  gboolean present = FALSE;
+  gboolean assigned = FALSE;
+  JsonObject *object;
+
+  if ((app = lookup_app (req)) == NULL)
+    return;
+
+  object = rtx_body_parse_object (req, TRUE, &error);
+  if (object == NULL ||
+      !rtx_body_read_string (object, "credential", &name, &error) ||
+      !rtx_body_read_boolean (object, "assigned", FALSE, &present, &assigned, &error)) {
+    rtx_request_reply_gerror (req, error);
+    return;
+  }
+  if (name == NULL || !present) {
+    rtx_request_reply_error (req, SOUP_STATUS_BAD_REQUEST,
+                             "Send {\"credential\": NAME, \"assigned\": true|false}");
+    return;
+  }
+
+  if (!rtx_local_apps_set_credential (apps, app->id, name, assigned, rtx_request_get_actor (req),
+                                      &error)) {
+    rtx_request_reply_gerror (req, error);
+    return;
+  }
+
+  reply_credentials (req, app->id);
 }
 
 /* ---- Decisions --------------------------------------------------------------------------- */
@@ -421,6 +512,8 @@ const RtxHandlerBinding rtx_handlers_standard_local_apps[] = {
   { "startLocalApp", handle_start },
   { "stopLocalApp", handle_stop },
   { "getLocalAppOutput", handle_output },
+  { "listLocalAppCredentials", handle_list_credentials },
+  { "setLocalAppCredential", handle_set_credential },
   { "listLocalAppPermissions", handle_list_permissions },
   { "setLocalAppPermission", handle_set_permission },
   { "resetLocalAppPermissions", handle_reset_permissions },
