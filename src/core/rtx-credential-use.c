@@ -144,6 +144,19 @@ rtx_credentials_get_use (RtxCredentials  *vault,
   return rtx_credential_use_new (credential->type, payload, error);
 }
 
+/**
+ * rtx_credential_use_copy:
+ *
+ * Returns: (transfer full): a copy, for a consumer that keeps one and hands out others
+ */
+RtxCredentialUse *
+rtx_credential_use_copy (const RtxCredentialUse *use)
+{
+  g_return_val_if_fail (use != NULL, NULL);
+
+  return use_new (use->target, use->name, g_strdup (use->value));
+}
+
 void
 rtx_credential_use_free (RtxCredentialUse *use)
 {

@@ -38,6 +38,7 @@ RtxCredentialUse    *rtx_credentials_get_use                (RtxCredentials     
                                                              const char              *name,
                                                              const RtxActor          *actor,
                                                              GError                 **error);
+RtxCredentialUse    *rtx_credential_use_copy                (const RtxCredentialUse  *use);
 void                 rtx_credential_use_free                (RtxCredentialUse        *use);
 RtxCredentialTarget  rtx_credential_use_get_target          (const RtxCredentialUse  *use);
 const char          *rtx_credential_use_get_name            (const RtxCredentialUse  *use);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "rtx-credentials-async.h"
 #include "rtx-error.h"
 #include "rtx-llm-key.h"
@@ -11,29 +13,29 @@
 static const RtxActor model_provider_actor = { "model-provider", "runtime" };
 
 struct _RtxLlmKey {
-  RtxCredentials *credentials;
-  char           *credential_name;
-  GMutex          lock;
-  gboolean        loaded;
-  char           *value;     /* NULL: no key (a server that needs none) */
+  RtxCredentials   *credentials;
+  char             *credential_name;
+  GMutex            lock;
+  gboolean          loaded;
+  RtxCredentialUse *use;     /* NULL: no key (a server that needs none); wiped when freed */
 };
-
-static void
-wipe (char **value)
-{
-  if (*value != NULL) {
-    explicit_bzero (*value, strlen (*value));
-    g_clear_pointer (value, g_free);
-  }
-}
 
 static void
 key_clear (RtxLlmKey *self)
 {
   g_clear_object (&self->credentials);
   g_free (self->credential_name);
-  wipe (&self->value);
+  g_clear_pointer (&self->use, rtx_credential_use_free);
   g_mutex_clear (&self->lock);
+}
+
+static RtxCredentialUse *
+bearer_use (const char *token)
+{
+  g_autoptr(JsonObject) payload = json_object_new ();
+
+  json_object_set_string_member (payload, "token", token);
+  return rtx_credential_use_new ("bearer", payload, NULL);
 }
 
 /**
@@ -53,7 +55,8 @@ rtx_llm_key_new (RtxCredentials *credentials,
   self->credentials = credentials != NULL ? g_object_ref (credentials) : NULL;
   self->credential_name = g_strdup (credential_name);
   if (fixed != NULL && *fixed != '\0') {
-    self->value = g_strdup (fixed);
+    /* NULL if the variable holds something no header can carry: then no key is sent. */
+    self->use = bearer_use (fixed);
     self->loaded = TRUE;
   }
   return self;
@@ -77,7 +80,7 @@ rtx_llm_key_forget (RtxLlmKey *self)
 {
   g_mutex_lock (&self->lock);
   if (self->credentials != NULL) {
-    wipe (&self->value);
+    g_clear_pointer (&self->use, rtx_credential_use_free);
     self->loaded = FALSE;
   }
   g_mutex_unlock (&self->lock);
@@ -92,23 +95,38 @@ on_payload_cb (GObject      *source,
   RtxLlmKey *self = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) payload = NULL;
-  const char *token;
+  g_autoptr(RtxCredential) credential = NULL;
+  g_autoptr(RtxCredentialUse) use = NULL;
 
-  payload = rtx_credentials_read_payload_finish (RTX_CREDENTIALS (source), result, NULL, &error);
+  payload = rtx_credentials_read_payload_finish (RTX_CREDENTIALS (source), result, &credential,
+                                                 &error);
   if (payload == NULL && !g_error_matches (error, RTX_ERROR, RTX_ERROR_NOT_FOUND)) {
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
 
-  token = payload != NULL ? json_object_get_string_member_with_default (payload, "token", NULL)
-                          : NULL;
+  if (payload != NULL) {
+    use = rtx_credential_use_new (credential->type, payload, &error);
+    if (use != NULL && rtx_credential_use_get_target (use) == RTX_CREDENTIAL_TARGET_ENVIRONMENT) {
+      g_clear_pointer (&use, rtx_credential_use_free);
+      g_set_error (&error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                   _("The credential “%s” is an environment variable; a model provider's key "
+                     "must be a bearer token, a header or a query parameter"),
+                   credential->name);
+    }
+    if (use == NULL) {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  }
+
   g_mutex_lock (&self->lock);
-  wipe (&self->value);
-  self->value = g_strdup (token);
+  g_clear_pointer (&self->use, rtx_credential_use_free);
+  self->use = use != NULL ? rtx_credential_use_copy (use) : NULL;
   self->loaded = TRUE;
   g_mutex_unlock (&self->lock);
 
-  g_task_return_pointer (task, g_strdup (token), g_free);
+  g_task_return_pointer (task, g_steal_pointer (&use), (GDestroyNotify) rtx_credential_use_free);
 }
 
 /* The key, from memory or, the first time, from the keyring in a worker thread. The result
@@ -126,10 +144,10 @@ rtx_llm_key_get_async (RtxLlmKey           *self,
 
   g_mutex_lock (&self->lock);
   if (self->loaded) {
-    char *copy = g_strdup (self->value);
+    RtxCredentialUse *copy = self->use != NULL ? rtx_credential_use_copy (self->use) : NULL;
 
     g_mutex_unlock (&self->lock);
-    g_task_return_pointer (task, copy, g_free);
+    g_task_return_pointer (task, copy, (GDestroyNotify) rtx_credential_use_free);
     return;
   }
   g_mutex_unlock (&self->lock);
@@ -147,7 +165,13 @@ rtx_llm_key_get_async (RtxLlmKey           *self,
                                       g_steal_pointer (&task));
 }
 
-char *
+/**
+ * rtx_llm_key_get_finish:
+ *
+ * Returns: (transfer full) (nullable): how to apply the key to a request, or %NULL when no
+ *   key is configured
+ */
+RtxCredentialUse *
 rtx_llm_key_get_finish (GAsyncResult  *result,
                         GError       **error)
 {

@@ -14,7 +14,8 @@
 /*
  * A client of any OpenAI-compatible server (OpenAI, Ollama, LM Studio, llama.cpp, vLLM…):
  * POST {base}/chat/completions (streamed as SSE or whole), POST {base}/embeddings and
- * GET {base}/models, with `Authorization: Bearer <key>` when a key is configured.
+ * GET {base}/models, with the key applied by its credential's type when one is configured
+ * (usually `Authorization: Bearer <key>`).
  *
  * Every call has a deadline for the first byte and for each later read (a stalled server gives
  * a timeout error, never a hang) and honours the caller's cancellable (a client that goes away
@@ -618,8 +619,8 @@ on_sent_cb (GObject      *source,
 }
 
 static void
-send_call (GTask      *task,
-           const char *key)
+send_call (GTask                  *task,
+           const RtxCredentialUse *key)
 {
   Call *call = g_task_get_task_data (task);
   g_autofree char *uri = g_strconcat (call->self->base_url, call->path, NULL);
@@ -637,11 +638,14 @@ send_call (GTask      *task,
   headers = soup_message_get_request_headers (call->msg);
   soup_message_headers_replace (headers, "Accept",
                                 call->stream ? "text/event-stream" : "application/json");
-  if (key != NULL && *key != '\0') {
-    g_autofree char *auth = g_strconcat ("Bearer ", key, NULL);
+  if (key != NULL) {
+    g_autoptr(GError) error = NULL;
 
-    soup_message_headers_replace (headers, "Authorization", auth);
-    explicit_bzero (auth, strlen (auth));
+    if (!rtx_credential_use_apply_to_message (key, call->msg, &error)) {
+      fail (task, call, error);
+      g_object_unref (task);
+      return;
+    }
   }
   if (call->body != NULL) {
     g_autofree char *text = json_to_string (call->body, FALSE);
@@ -664,7 +668,7 @@ on_key_cb (GObject      *source,
   GTask *task = user_data;
   Call *call = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = rtx_llm_key_get_finish (result, &error);
+  g_autoptr(RtxCredentialUse) key = rtx_llm_key_get_finish (result, &error);
 
   if (error != NULL) {
     fail (task, call, error);
@@ -673,8 +677,6 @@ on_key_cb (GObject      *source,
   }
 
   send_call (task, key);
-  if (key != NULL)
-    explicit_bzero (key, strlen (key));
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "rtx-credential-use.h"
 #include "rtx-error.h"
+#include "rtx-llm-openai.h"
 #include "rtx-runtime.h"
 #include "rtx-test-utils.h"
 
@@ -48,6 +49,14 @@ on_upstream_request_cb (SoupServer        *server,
   fixture->seen_raw_query = g_strdup (raw);
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  if (g_str_has_suffix (path, "/models")) {
+    static const char models[] = "{\"object\":\"list\",\"data\":[{\"id\":\"m1\","
+                                 "\"object\":\"model\",\"owned_by\":\"test\"}]}";
+
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, models,
+                                      strlen (models));
+    return;
+  }
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
 
@@ -178,14 +187,15 @@ seen (Fixture    *fixture,
 }
 
 static int
-reads_audited (Fixture *fixture)
+reads_audited_by (Fixture    *fixture,
+                  const char *actor)
 {
   RtxDb *db = rtx_runtime_get_db (fixture->runtime);
   g_autoptr(RtxStmt) stmt = rtx_db_prepare (db, "SELECT count(*) FROM audit_log WHERE action ="
-                                                " 'credential.read' AND actor = 'test-consumer'",
-                                            NULL);
+                                                " 'credential.read' AND actor = ?1", NULL);
   gboolean have_row = FALSE;
 
+  sqlite3_bind_text (stmt, 1, actor, -1, SQLITE_TRANSIENT);
   g_assert_true (rtx_db_step_row (db, stmt, &have_row, NULL));
   return sqlite3_column_int (stmt, 0);
 }
@@ -209,7 +219,7 @@ test_http_header (Fixture       *fixture,
   g_assert_cmpstr (seen (fixture, "X-Api-Key"), ==, value);
   g_assert_null (seen (fixture, "Authorization"));
   g_assert_null (fixture->seen_raw_query);
-  g_assert_cmpint (reads_audited (fixture), ==, 1);
+  g_assert_cmpint (reads_audited_by (fixture, consumer.name), ==, 1);
 }
 
 static void
@@ -351,6 +361,84 @@ test_env_var (Fixture       *fixture,
   g_assert_null (g_uri_get_query (uri));
 }
 
+/* ---- Consumers ------------------------------------------------------------------------- */
+
+typedef struct {
+  gboolean  done;
+  GStrv     models;
+  GError   *error;
+} Listing;
+
+static void
+on_models_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Listing *listing = user_data;
+
+  listing->models = rtx_llm_provider_list_models_finish (RTX_LLM_PROVIDER (source), result,
+                                                         &listing->error);
+  listing->done = TRUE;
+}
+
+/* Lists the models of the upstream through the OpenAI-compatible provider, with the key kept
+ * as the credential named after the provider. */
+static void
+list_models (Fixture  *fixture,
+             Listing  *listing)
+{
+  g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%u/v1", fixture->port);
+  g_autoptr(RtxLlmKey) key = rtx_llm_key_new (fixture->vault, "generic-openai", NULL);
+  g_autoptr(RtxLlmProvider) provider = rtx_llm_openai_new (fixture->session, base, "m1", key,
+                                                           20);
+
+  rtx_llm_provider_list_models_async (provider, NULL, on_models_cb, listing);
+  rtx_test_wait_for (&listing->done, 20000);
+}
+
+/* The model provider's key goes out by its credential's type: a bearer token as
+ * `Authorization: Bearer`, and a provider that wants another header gets that header. */
+static void
+test_provider_key (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *value = new_secret ("provider-header-key");
+  g_autofree char *payload = g_strdup_printf ("{\"name\":\"api-key\",\"value\":\"%s\"}", value);
+  g_autoptr(GError) error = NULL;
+  Listing listing = { 0 };
+  Listing without = { 0 };
+
+  /* No credential: the request goes out without a key. */
+  list_models (fixture, &without);
+  g_assert_no_error (without.error);
+  g_assert_null (seen (fixture, "Authorization"));
+  g_strfreev (without.models);
+
+  store (fixture, "generic-openai", "http_header", payload);
+  list_models (fixture, &listing);
+  g_assert_no_error (listing.error);
+  g_assert_cmpstr (listing.models[0], ==, "m1");
+  g_assert_cmpstr (seen (fixture, "api-key"), ==, value);
+  g_assert_null (seen (fixture, "Authorization"));
+  g_assert_cmpint (reads_audited_by (fixture, "model-provider"), ==, 1);
+  g_strfreev (listing.models);
+}
+
+static void
+test_provider_key_env_var_refused (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  Listing listing = { 0 };
+
+  store (fixture, "generic-openai", "env_var",
+         "{\"name\":\"OPENAI_API_KEY\",\"value\":\"not-for-requests\"}");
+  list_models (fixture, &listing);
+  g_assert_error (listing.error, RTX_ERROR, RTX_ERROR_UPSTREAM);
+  g_assert_nonnull (strstr (listing.error->message, "environment variable"));
+  g_assert_null (fixture->seen_headers);
+  g_clear_error (&listing.error);
+}
+
 /* A header credential never goes into an environment, nor a query one into a header. */
 static void
 test_wrong_targets (Fixture       *fixture,
@@ -405,6 +493,8 @@ main (int    argc,
   ADD ("oauth-token", test_oauth_token);
   ADD ("env-var", test_env_var);
   ADD ("wrong-targets", test_wrong_targets);
+  ADD ("provider-key", test_provider_key);
+  ADD ("provider-key-env-var-refused", test_provider_key_env_var_refused);
 
 #undef ADD
 
