@@ -397,6 +397,7 @@ run_app (RtxAppLauncher      *self,
          GError             **error)
 {
   g_autoptr(GError) local_error = NULL;
+  const char *identifier;
 
   if (proc->cancellable != NULL)
     g_cancellable_cancel (proc->cancellable);
@@ -412,7 +413,9 @@ run_app (RtxAppLauncher      *self,
   }
 
   proc->cancellable = g_cancellable_new ();
-  proc->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (proc->process), NULL, 10);
+  /* A process that already ended (and was reaped) has no identifier any more. */
+  identifier = g_subprocess_get_identifier (proc->process);
+  proc->pid = identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
   proc->stopping = FALSE;
   read_next (proc);
   g_subprocess_wait_async (proc->process, proc->cancellable, on_exited_cb, proc);
