@@ -217,16 +217,89 @@ output_new (ChatJob    *job,
   return output;
 }
 
-/* The stored response: {text, sources, type, attachments, metrics} (§3.1 step 7). */
-static gint64
-store (ChatJob        *job,
-       RtxChatOutput  *output,
-       gboolean        include,
-       GError        **error)
+/* Storing runs in a worker thread: with synchronous=FULL a commit waits for the disk, and the
+ * main loop serves every other stream meanwhile (DESIGN.md §4). */
+typedef struct {
+  RtxChats   *chats;
+  gint64      workspace_id;
+  gint64      thread_id;
+  char       *session_id;
+  char       *prompt;
+  JsonObject *response;
+  gboolean    include;
+} StoreJob;
+
+static void
+store_job_free (StoreJob *job)
 {
-  RtxChatPartition partition = partition_of (job->input);
+  g_clear_object (&job->chats);
+  g_free (job->session_id);
+  g_free (job->prompt);
+  g_clear_pointer (&job->response, json_object_unref);
+  g_free (job);
+}
+
+static void
+store_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StoreJob *job = task_data;
+  RtxChatPartition partition = { job->workspace_id, job->thread_id, job->session_id };
+  GError *error = NULL;
+  gint64 id = rtx_chats_add (job->chats, &partition, job->prompt, job->response, job->include,
+                             &error);
+
+  if (id == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, id);
+}
+
+typedef struct {
+  GTask         *outer;
+  RtxChatOutput *output;
+  GError        *deferred;   /* returned instead of the output (a cancelled exchange) */
+} StoreCtx;
+
+static void
+on_stored_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  StoreCtx *ctx = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 id = g_task_propagate_int (G_TASK (result), &error);
+
+  if (error != NULL)
+    g_warning ("Could not store a chat: %s", error->message);
+
+  if (ctx->deferred != NULL) {
+    g_task_return_error (ctx->outer, ctx->deferred);
+    rtx_chat_output_free (ctx->output);
+  } else {
+    ctx->output->chat_id = id > 0 ? id : 0;
+    g_task_return_pointer (ctx->outer, ctx->output, (GDestroyNotify) rtx_chat_output_free);
+  }
+  g_object_unref (ctx->outer);
+  g_free (ctx);
+}
+
+/* Stores the exchange as {text, sources, type, attachments, metrics} (§3.1 step 7), then
+ * returns @output (or @deferred) on @outer, whose reference it takes. */
+static void
+store_and_return (GTask         *outer,
+                  ChatJob       *job,
+                  RtxChatOutput *output,
+                  gboolean       include,
+                  GError        *deferred)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GTask) task = NULL;
+  StoreJob *store = g_new0 (StoreJob, 1);
+  StoreCtx *ctx = g_new0 (StoreCtx, 1);
 
   json_builder_begin_object (builder);
   add_string (builder, "text", output->text);
@@ -242,10 +315,24 @@ store (ChatJob        *job,
   json_builder_end_array (builder);
   rtx_chat_add_metrics_json (builder, output);
   json_builder_end_object (builder);
-
   node = json_builder_get_root (builder);
-  return rtx_chats_add (rtx_runtime_get_chats (job->runtime), &partition, job->input->message,
-                        json_node_get_object (node), include, error);
+
+  store->chats = g_object_ref (rtx_runtime_get_chats (job->runtime));
+  store->workspace_id = job->input->workspace->id;
+  store->thread_id = job->input->thread_id;
+  store->session_id = g_strdup (job->input->session_id);
+  store->prompt = g_strdup (job->input->message);
+  store->response = json_object_ref (json_node_get_object (node));
+  store->include = include;
+
+  ctx->outer = outer;
+  ctx->output = output;
+  ctx->deferred = deferred;
+
+  /* No cancellable: a cancelled exchange is stored all the same. */
+  task = g_task_new (NULL, NULL, on_stored_cb, ctx);
+  g_task_set_task_data (task, store, (GDestroyNotify) store_job_free);
+  g_task_run_in_thread (task, store_thread);
 }
 
 static void
@@ -365,12 +452,11 @@ on_chat_done_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   ChatJob *job = g_task_get_task_data (task);
   g_autoptr(RtxLlmResult) answer = NULL;
-  g_autoptr(RtxChatOutput) output = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) store_error = NULL;
+  GError *error = NULL;
+  RtxChatOutput *output;
 
   answer = rtx_llm_provider_chat_finish (RTX_LLM_PROVIDER (source), result, &error);
   if (answer == NULL) {
@@ -378,41 +464,35 @@ on_chat_done_cb (GObject      *source,
     if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && job->generated->len > 0) {
       output = output_new (job, job->generated->str);
       fill_metrics (job, output, NULL);
-      if (store (job, output, TRUE, &store_error) == 0)
-        g_warning ("Could not store a cancelled chat: %s", store_error->message);
+      store_and_return (task, job, output, TRUE, error);
+      return;
     }
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, error);
+    g_object_unref (task);
     return;
   }
 
   /* Providers that do not stream give the whole text; streamed ones gave the same pieces. */
   output = output_new (job, job->generated->len > 0 ? job->generated->str : answer->text);
   fill_metrics (job, output, answer);
-  output->chat_id = store (job, output, TRUE, &store_error);
-  if (output->chat_id == 0)
-    g_warning ("Could not store a chat: %s", store_error->message);
-
-  g_task_return_pointer (task, g_steal_pointer (&output), (GDestroyNotify) rtx_chat_output_free);
+  store_and_return (task, job, output, TRUE, NULL);
 }
 
+/* Takes over the caller's reference on @task. */
 static void
 refuse (GTask   *task,
         ChatJob *job)
 {
   const char *text = job->input->workspace->query_refusal_response != NULL
                      ? job->input->workspace->query_refusal_response : _(DEFAULT_REFUSAL);
-  g_autoptr(RtxChatOutput) output = output_new (job, text);
-  g_autoptr(GError) error = NULL;
+  RtxChatOutput *output = output_new (job, text);
 
   g_ptr_array_set_size (output->sources, 0);
   output->refused = TRUE;
   g_free (output->finish_reason);
   output->finish_reason = g_strdup ("no_content");
   /* Stored, but never part of later history (§3.1 step 6). */
-  if (store (job, output, FALSE, &error) == 0)
-    g_warning ("Could not store a refusal: %s", error->message);
-
-  g_task_return_pointer (task, g_steal_pointer (&output), (GDestroyNotify) rtx_chat_output_free);
+  store_and_return (task, job, output, FALSE, NULL);
 }
 
 /* Takes over the caller's reference on @task. */
@@ -424,7 +504,6 @@ answer (GTask   *task,
 
   if (g_str_equal (job->input->mode, "query") && job->sources->len == 0) {
     refuse (task, job);
-    g_object_unref (task);
     return;
   }
 

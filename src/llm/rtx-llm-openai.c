@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -26,6 +28,7 @@
 #define READ_SIZE 8192
 #define MAX_ERROR_BODY 4096
 #define MAX_LINE (1024 * 1024)
+#define MAX_NONBLOCKING_READS 8
 
 struct _RtxLlmOpenai {
   RtxLlmProvider  parent_instance;
@@ -68,6 +71,7 @@ typedef struct {
   GString         *event_data;    /* the data lines of the current SSE event */
   GString         *text;
   GByteArray      *whole;         /* non-streamed body */
+  JsonParser      *parser;        /* reused for every event */
   char            *finish_reason;
   char            *model;
   guint            prompt_tokens;
@@ -95,6 +99,7 @@ call_free (Call *call)
   if (call->text != NULL)
     g_string_free (call->text, TRUE);
   g_clear_pointer (&call->whole, g_byte_array_unref);
+  g_clear_object (&call->parser);
   g_free (call->finish_reason);
   g_free (call->model);
   g_free (call);
@@ -205,7 +210,7 @@ handle_event (Call        *call,
               const char  *data,
               GError     **error)
 {
-  g_autoptr(JsonNode) node = NULL;
+  JsonNode *node = NULL;
   JsonObject *root, *choice, *delta;
   const char *content, *reason, *model;
 
@@ -214,7 +219,10 @@ handle_event (Call        *call,
     return TRUE;
   }
 
-  node = json_from_string (data, NULL);
+  if (call->parser == NULL)
+    call->parser = json_parser_new_immutable ();
+  if (json_parser_load_from_data (call->parser, data, -1, NULL))
+    node = json_parser_get_root (call->parser);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
                  _("The model provider sent a malformed stream (an event that is not JSON)"));
@@ -523,6 +531,54 @@ on_error_body_cb (GObject      *source,
   fail (task, call, error);
 }
 
+/* Takes @size bytes (0 at the end of the body). Returns %TRUE when more are wanted; otherwise
+ * the task has been returned. */
+static gboolean
+consume (GTask      *task,
+         const char *data,
+         gsize       size)
+{
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (size == 0) {
+    g_clear_handle_id (&call->deadline_id, g_source_remove);
+    if (!call->stream) {
+      g_byte_array_append (call->whole, (const guint8 *) "", 1);
+      finish_whole (task, call);
+      return FALSE;
+    }
+    /* A last event without its blank line still counts. */
+    if (!feed (call, "\n\n", 2, &error)) {
+      fail (task, call, error);
+      return FALSE;
+    }
+    if (!call->done && call->finish_reason == NULL) {
+      g_set_error (&error, RTX_ERROR, RTX_ERROR_UPSTREAM,
+                   _("The model provider's stream ended before the reply was complete"));
+      fail (task, call, error);
+      return FALSE;
+    }
+    return_chat (task, call);
+    return FALSE;
+  }
+
+  if (!call->stream) {
+    g_byte_array_append (call->whole, (const guint8 *) data, size);
+    return TRUE;
+  }
+  if (!feed (call, data, size, &error)) {
+    fail (task, call, error);
+    return FALSE;
+  }
+  if (call->done) {
+    g_clear_handle_id (&call->deadline_id, g_source_remove);
+    return_chat (task, call);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void
 on_read_cb (GObject      *source,
             GAsyncResult *result,
@@ -532,7 +588,6 @@ on_read_cb (GObject      *source,
   Call *call = g_task_get_task_data (task);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  gsize size;
 
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   if (bytes == NULL) {
@@ -540,50 +595,45 @@ on_read_cb (GObject      *source,
     return;
   }
 
-  size = g_bytes_get_size (bytes);
-  if (size == 0) {
-    g_clear_handle_id (&call->deadline_id, g_source_remove);
-    if (!call->stream) {
-      g_byte_array_append (call->whole, (const guint8 *) "", 1);
-      finish_whole (task, call);
-      return;
-    }
-    /* A last event without its blank line still counts. */
-    if (!feed (call, "\n\n", 2, &error)) {
-      fail (task, call, error);
-      return;
-    }
-    if (!call->done && call->finish_reason == NULL) {
-      g_set_error (&error, RTX_ERROR, RTX_ERROR_UPSTREAM,
-                   _("The model provider's stream ended before the reply was complete"));
-      fail (task, call, error);
-      return;
-    }
-    return_chat (task, call);
-    return;
-  }
-
-  if (call->stream) {
-    if (!feed (call, g_bytes_get_data (bytes, NULL), size, &error)) {
-      fail (task, call, error);
-      return;
-    }
-    if (call->done) {
-      g_clear_handle_id (&call->deadline_id, g_source_remove);
-      return_chat (task, call);
-      return;
-    }
-  } else {
-    g_byte_array_append (call->whole, g_bytes_get_data (bytes, NULL), size);
-  }
-
-  read_next (g_steal_pointer (&task));
+  if (consume (task, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+    read_next (g_steal_pointer (&task));
 }
 
+/* Reads what is already there without going back to the main loop (a fast upstream sends
+ * many small chunks), then waits asynchronously for more. */
 static void
 read_next (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
+
+  if (G_IS_POLLABLE_INPUT_STREAM (call->input) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (call->input))) {
+    char buffer[READ_SIZE];
+
+    /* Bounded, so that the tokens parsed so far get written out between rounds. */
+    for (guint round = 0; round < MAX_NONBLOCKING_READS; round++) {
+      g_autoptr(GError) error = NULL;
+      gsize had = call->text->len;
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (call->input),
+                                                           buffer, sizeof buffer,
+                                                           call->cancellable, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (n < 0) {
+        fail (task, call, error);
+        g_object_unref (task);
+        return;
+      }
+      if (!consume (task, buffer, (gsize) n)) {
+        g_object_unref (task);
+        return;
+      }
+      /* The first token goes out before anything else is read. */
+      if (had == 0 && call->text->len > 0)
+        break;
+    }
+  }
 
   arm_deadline (call);
   g_input_stream_read_bytes_async (call->input, READ_SIZE, G_PRIORITY_DEFAULT,
@@ -618,6 +668,23 @@ on_sent_cb (GObject      *source,
   read_next (g_steal_pointer (&task));
 }
 
+/* The request's headers and body may leave in two writes; without TCP_NODELAY the second
+ * waits for the server's delayed ACK (about 40 ms), which would add to every first token. */
+static void
+on_network_event_cb (SoupMessage        *msg,
+                     GSocketClientEvent  event,
+                     GIOStream          *connection,
+                     gpointer            user_data)
+{
+  GSocket *socket;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 static void
 send_call (GTask                  *task,
            const RtxCredentialUse *key)
@@ -635,6 +702,7 @@ send_call (GTask                  *task,
     return;
   }
 
+  g_signal_connect (call->msg, "network-event", G_CALLBACK (on_network_event_cb), NULL);
   headers = soup_message_get_request_headers (call->msg);
   soup_message_headers_replace (headers, "Accept",
                                 call->stream ? "text/event-stream" : "application/json");

@@ -22,4 +22,7 @@ void            rtx_event_stream_send_json  (RtxEventStream    *self,
                                              JsonNode          *node);
 void            rtx_event_stream_close      (RtxEventStream    *self);
 
+void            rtx_json_append_string      (GString           *out,
+                                             const char        *text);
+
 G_END_DECLS

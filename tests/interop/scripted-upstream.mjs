@@ -6,6 +6,8 @@
 //                                  comments, a usage chunk and [DONE]) or answers them whole
 //   script-fast                    streams `tokens` tokens (default 1000) as fast as it can
 //   script-slow                    one token every 100 ms, 600 tokens (for cancellation tests)
+//   script-paced                   `max_tokens` tokens (default 100), one every 10 ms, like a
+//                                  local model at 100 tokens/s (for concurrency benchmarks)
 //   script-500                     answers HTTP 500 with an OpenAI error object
 //   script-stall                   sends the headers and one token, then nothing
 //   script-malformed               streams an event whose data is not JSON
@@ -120,6 +122,7 @@ export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
     let delay = 0;
     if (model === 'script-fast') tokens = Array.from({ length: body?.max_tokens ?? 1000 }, (_, i) => `t${i} `);
     if (model === 'script-slow') { tokens = Array.from({ length: 600 }, (_, i) => `s${i} `); delay = 100; }
+    if (model === 'script-paced') { tokens = Array.from({ length: body?.max_tokens ?? 100 }, (_, i) => `p${i} `); delay = 10; }
 
     const usage = { prompt_tokens: 11, completion_tokens: tokens.length, total_tokens: 11 + tokens.length };
     if (!body?.stream) {
@@ -135,11 +138,11 @@ export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const send = (obj) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
     if (model === 'script-fast') {
-      // Full speed: everything written at once, one event per token.
-      let out = `data: ${JSON.stringify(chunk(id, model, { role: 'assistant', content: '' }))}\n\n`;
-      for (const t of tokens) out += `data: ${JSON.stringify(chunk(id, model, { content: t }))}\n\n`;
-      out += `data: ${JSON.stringify(chunk(id, model, {}, 'stop', usage))}\n\ndata: [DONE]\n\n`;
-      res.end(out);
+      // Full speed: one write per token, back to back, as a streaming server flushes tokens.
+      send(chunk(id, model, { role: 'assistant', content: '' }));
+      for (const t of tokens) send(chunk(id, model, { content: t }));
+      send(chunk(id, model, {}, 'stop', usage));
+      res.end('data: [DONE]\n\n');
       return;
     }
     res.write(': keep-alive\n\n');
@@ -160,6 +163,7 @@ export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
       if (i < tokens.length) {
         const line = `data: ${JSON.stringify(chunk(id, model, { content: tokens[i] }))}\n\n`;
         i++;
+        if (model === 'script-paced') { res.write(line); setTimeout(next, delay); return; }
         // Split each event in two writes, mid-line, so that clients must join partial lines.
         const half = Math.floor(line.length / 2);
         res.write(line.slice(0, half));

@@ -352,6 +352,7 @@ typedef struct {
   char           *model;
   gint64          created;
   gboolean        include_usage;
+  GString        *chunk_prefix;   /* a content chunk up to its content, built once */
 } Completion;
 
 static void
@@ -361,6 +362,8 @@ completion_free (Completion *c)
   g_clear_object (&c->stream);
   g_free (c->id);
   g_free (c->model);
+  if (c->chunk_prefix != NULL)
+    g_string_free (c->chunk_prefix, TRUE);
   g_free (c);
 }
 
@@ -447,11 +450,29 @@ send_chunk (Completion    *c,
   rtx_event_stream_send_json (c->stream, node);
 }
 
+/* The hot path: one content chunk per token, written without a JsonBuilder. */
 static void
 on_completion_token (const char *token,
                      gpointer    user_data)
 {
-  send_chunk (user_data, token, FALSE, NULL, NULL);
+  Completion *c = user_data;
+  g_autoptr(GString) event = NULL;
+
+  if (c->chunk_prefix == NULL) {
+    c->chunk_prefix = g_string_new ("{\"id\":");
+    rtx_json_append_string (c->chunk_prefix, c->id);
+    g_string_append (c->chunk_prefix, ",\"object\":\"chat.completion.chunk\",\"created\":");
+    g_string_append_printf (c->chunk_prefix, "%" G_GINT64_FORMAT, c->created);
+    g_string_append (c->chunk_prefix, ",\"model\":");
+    rtx_json_append_string (c->chunk_prefix, c->model);
+    g_string_append (c->chunk_prefix, ",\"choices\":[{\"index\":0,\"delta\":{\"content\":");
+  }
+
+  event = g_string_sized_new (c->chunk_prefix->len + strlen (token) + 64);
+  g_string_append_len (event, c->chunk_prefix->str, c->chunk_prefix->len);
+  rtx_json_append_string (event, token);
+  g_string_append (event, "},\"logprobs\":null,\"finish_reason\":null}]}");
+  rtx_event_stream_send_data (c->stream, event->str);
 }
 
 static void

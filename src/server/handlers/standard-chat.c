@@ -395,14 +395,22 @@ stream_call_free (StreamCall *call)
   g_free (call);
 }
 
+/* The hot path: the same event as chunk_event(), written without a JsonBuilder. */
 static void
 on_stream_token (const char *token,
                  gpointer    user_data)
 {
   StreamCall *call = user_data;
-  g_autoptr(JsonNode) event = chunk_event (call->uuid, token, FALSE);
+  g_autoptr(GString) event = g_string_sized_new (strlen (token) + 192);
 
-  rtx_event_stream_send_json (call->stream, event);
+  g_string_append (event, "{\"id\":");
+  rtx_json_append_string (event, call->uuid);
+  g_string_append (event, ",\"uuid\":");
+  rtx_json_append_string (event, call->uuid);
+  g_string_append (event, ",\"type\":\"textResponseChunk\",\"textResponse\":");
+  rtx_json_append_string (event, token);
+  g_string_append (event, ",\"sources\":[],\"close\":false,\"error\":false}");
+  rtx_event_stream_send_data (call->stream, event->str);
 }
 
 static void
