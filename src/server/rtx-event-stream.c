@@ -32,6 +32,7 @@ struct _RtxEventStream {
   guint              heartbeat_id;
   gboolean           open;
   gint64             last_write_us;
+  guint              heartbeat_sec;
   GString           *pending;
   GSource           *flush_source;
 };
@@ -154,11 +155,24 @@ on_heartbeat_cb (gpointer user_data)
   RtxEventStream *self = user_data;
   static const char comment[] = ": keep-alive\n\n";
 
+  /* Only when the stream has been quiet for (nearly) a whole interval. */
   if (g_get_monotonic_time () - self->last_write_us >=
-      (RTX_EVENT_STREAM_HEARTBEAT_SEC - 1) * G_USEC_PER_SEC)
+      (gint64) self->heartbeat_sec * G_USEC_PER_SEC - G_USEC_PER_SEC / 2)
     write_raw (self, comment, sizeof comment - 1);
 
   return G_SOURCE_CONTINUE;
+}
+
+/* RTX_SSE_HEARTBEAT_SEC overrides the interval (for tests and unusual proxies). */
+static guint
+heartbeat_interval (void)
+{
+  const char *env = g_getenv ("RTX_SSE_HEARTBEAT_SEC");
+  guint64 value = 0;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 3600, &value, NULL))
+    return (guint) value;
+  return RTX_EVENT_STREAM_HEARTBEAT_SEC;
 }
 
 /**
@@ -194,8 +208,8 @@ rtx_event_stream_new (SoupServerMessage *msg)
 
   set_no_delay (msg);
   self->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_finished_cb), self);
-  self->heartbeat_id = g_timeout_add_seconds (RTX_EVENT_STREAM_HEARTBEAT_SEC, on_heartbeat_cb,
-                                              self);
+  self->heartbeat_sec = heartbeat_interval ();
+  self->heartbeat_id = g_timeout_add_seconds (self->heartbeat_sec, on_heartbeat_cb, self);
 
   return self;
 }

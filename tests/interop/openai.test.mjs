@@ -169,10 +169,29 @@ test('a workspace on the built-in provider answers without any model', async () 
   assert.match(completion.choices[0].message.content, /No language model is configured/);
 });
 
+test('a missing temperature falls back to the workspace, then to the provider', async () => {
+  const warm = await api(runtime.url, key, 'POST', '/api/v1/workspace/new', { name: 'Warm', openAiTemp: 0.6 });
+  assert.equal(warm.status, 200, warm.text);
+  const sentFor = async (model, extra = {}) => {
+    const before = upstream.events.requests.length;
+    await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }], ...extra });
+    return upstream.events.requests.slice(before).find((r) => r.path === '/v1/chat/completions').body;
+  };
+  assert.equal((await sentFor('warm')).temperature, 0.6);
+  assert.equal((await sentFor('warm', { temperature: 0 })).temperature, 0);
+  assert.ok(!('temperature' in (await sentFor('beta'))), 'no temperature: the provider default applies');
+});
+
+test('the SDK lists vector stores', async () => {
+  const ids = [];
+  for await (const store of client.vectorStores.list()) ids.push(store.id);
+  assert.deepEqual(ids.sort(), ['alpha-notes', 'beta', 'offline', 'warm']);
+});
+
 test('vector stores list the workspaces', async () => {
   const r = await api(runtime.url, key, 'GET', '/api/v1/openai/vector_stores');
   assert.equal(r.status, 200);
-  assert.deepEqual(r.json.data.map((s) => s.id).sort(), ['alpha-notes', 'beta', 'offline']);
+  assert.deepEqual(r.json.data.map((s) => s.id).sort(), ['alpha-notes', 'beta', 'offline', 'warm']);
   assert.equal(r.json.data[0].object, 'vector_store');
   assert.equal(r.json.has_more, false);
 });

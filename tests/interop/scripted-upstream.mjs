@@ -11,6 +11,9 @@
 //   script-500                     answers HTTP 500 with an OpenAI error object
 //   script-stall                   sends the headers and one token, then nothing
 //   script-malformed               streams an event whose data is not JSON
+//   script-crlf                    streams with CRLF line ends, event:/id: fields, a JSON event
+//                                  split over two data: lines, and no [DONE] (EOF after the
+//                                  finish_reason)
 //   script-refuse-key              answers 401 unless the request carries the expected key
 // Every request is recorded (method, path, body, authorization); a request whose client goes
 // away before the answer is complete is recorded in `cancelled`.
@@ -147,6 +150,16 @@ export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
     }
     res.write(': keep-alive\n\n');
     send(chunk(id, model, { role: 'assistant', content: '' }));
+    if (model === 'script-crlf') {
+      res.write('event: message\r\nid: 1\r\n: comment\r\n');
+      res.write(`data: ${JSON.stringify(chunk(id, model, { content: tokens[0] }))}\r\n\r\n`);
+      // One event's JSON over two data: lines (joined with a newline, which JSON allows).
+      const [a, b] = JSON.stringify(chunk(id, model, { content: tokens[1] })).split(',"model"');
+      res.write(`data: ${a}\r\ndata: ,"model"${b}\r\n\r\n`);
+      for (const t of tokens.slice(2)) res.write(`data: ${JSON.stringify(chunk(id, model, { content: t }))}\r\n\r\n`);
+      res.end(`data: ${JSON.stringify(chunk(id, model, {}, 'stop', usage))}`);
+      return;
+    }
     if (model === 'script-malformed') {
       res.write('data: {"choices": [ this is not json\n\n');
       res.end();

@@ -93,6 +93,35 @@ test('a malformed stream is an abort event, not a hang', async () => {
   assert.match(last.error, /malformed stream/);
 });
 
+test('CRLF line ends, event/id fields, multi-line data and a stream without [DONE] are read', async () => {
+  const slug = await workspace(runtime.url, key, 'Crlf', 'script-crlf');
+  const streamed = await api(runtime.url, key, 'POST', `/api/v1/workspace/${slug}/stream-chat`, { message: 'hi' });
+  const events = sseEvents(streamed.text).map((e) => JSON.parse(e));
+  assert.equal(events.at(-1).type, 'finalizeResponseStream', streamed.text.slice(-300));
+  const text = events.filter((e) => e.type === 'textResponseChunk').map((e) => e.textResponse).join('');
+  assert.equal(text, SCRIPT_TEXT);
+});
+
+test('an idle stream gets keep-alive comments', async () => {
+  const dir = dataDir('heartbeat');
+  const k = createKey(dir);
+  const rt = await startRuntime(dir, {
+    RTX_LLM_PROVIDER: 'generic-openai', RTX_LLM_BASE_URL: upstream.url, RTX_LLM_MODEL: 'script-stall',
+    RTX_LLM_TIMEOUT_SEC: '4', RTX_SSE_HEARTBEAT_SEC: '1',
+  });
+  try {
+    const slug = await workspace(rt.url, k, 'Quiet');
+    const streamed = await api(rt.url, k, 'POST', `/api/v1/workspace/${slug}/stream-chat`, { message: 'hi' });
+    const blocks = streamed.text.split('\n\n');
+    const firstChunk = blocks.findIndex((b) => b.includes('"textResponseChunk"'));
+    const abort = blocks.findIndex((b) => b.includes('"abort"'));
+    const beats = blocks.filter((b, i) => b === ': keep-alive' && i > firstChunk && i < abort).length;
+    assert.ok(beats >= 2, `only ${beats} keep-alive comments in ${streamed.text}`);
+  } finally {
+    await rt.stop();
+  }
+});
+
 test('a refused connection is a clear 502', async () => {
   const port = await freePort();
   const dir = dataDir('refused');
