@@ -24,10 +24,14 @@ char *
 rtx_test_data_dir_new (const char *name)
 {
   static guint counter = 0;
-  g_autofree char *leaf = g_strdup_printf ("%s-%d-%u", name, (int) getpid (), ++counter);
-  char *path = g_build_filename (test_root (), "data", leaf, NULL);
+  /* A random suffix besides the pid: pids are reused (pid_max may be 32768) and the test root
+   * is kept between runs for the sweep, so "<name>-<pid>-1" could already hold a database. */
+  g_autofree char *leaf = g_strdup_printf ("%s-%d-%u-XXXXXX", name, (int) getpid (), ++counter);
+  g_autofree char *parent = g_build_filename (test_root (), "data", NULL);
+  char *path = g_build_filename (parent, leaf, NULL);
 
-  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_assert_nonnull (g_mkdtemp_full (path, 0700));
   return path;
 }
 

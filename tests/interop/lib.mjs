@@ -10,10 +10,12 @@ export const TEST_ROOT = process.env.RTX_TEST_ROOT;
 
 let counter = 0;
 
+// A fresh directory each time: mkdtemp's random suffix, because pids are reused across runs
+// and the test root is kept between runs for the secret sweep.
 export function dataDir(name) {
-  const dir = path.join(TEST_ROOT, 'data', `interop-${name}-${process.pid}-${++counter}`);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
+  const parent = path.join(TEST_ROOT, 'data');
+  fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+  return fs.mkdtempSync(path.join(parent, `interop-${name}-${process.pid}-${++counter}-`));
 }
 
 // Every secret a test creates goes to this list, so that the sweep can prove none is on disk.
