@@ -541,13 +541,72 @@ on_context_cb (GObject      *source,
   answer (task, job);
 }
 
-static gboolean
-reset_history (ChatJob  *job,
-               GError  **error)
+/* After the optional reset: the context, then the answer. Takes the reference on @task. */
+static void
+gather_and_answer (GTask   *task,
+                   ChatJob *job)
 {
-  RtxChatPartition partition = partition_of (job->input);
+  RtxChatInput *input = job->input;
+  RtxContextProvider *context = rtx_runtime_get_context_provider (job->runtime);
 
-  return rtx_chats_reset (rtx_runtime_get_chats (job->runtime), &partition, error);
+  if (input->reset && *input->message == '\0') {
+    RtxChatOutput *output = output_new (job, _("Chat history was reset!"));
+
+    output->reset_only = TRUE;
+    g_task_return_pointer (task, output, (GDestroyNotify) rtx_chat_output_free);
+    g_object_unref (task);
+    return;
+  }
+
+  /* Attachments first: the person gave them for this very message. */
+  for (guint i = 0; i < input->attachments->len; i++)
+    g_ptr_array_add (job->sources, rtx_source_copy (g_ptr_array_index (input->attachments, i)));
+
+  if (context != NULL) {
+    RtxContextQuery query = {
+      input->workspace->id, input->workspace->slug, input->message,
+      (guint) input->workspace->top_n, input->workspace->similarity_threshold,
+    };
+
+    rtx_context_provider_retrieve_async (context, &query, g_task_get_cancellable (task),
+                                         on_context_cb, task);
+    return;
+  }
+
+  answer (task, job);
+}
+
+/* A reset is a write (it waits for the disk): it runs in a worker thread. */
+static void
+reset_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ChatJob *job = task_data;
+  RtxChatPartition partition = partition_of (job->input);
+  GError *error = NULL;
+
+  if (rtx_chats_reset (rtx_runtime_get_chats (job->runtime), &partition, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_reset_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)) {
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  gather_and_answer (task, g_task_get_task_data (task));
 }
 
 /**
@@ -571,8 +630,6 @@ rtx_chat_run_async (RtxRuntime          *runtime,
 {
   GTask *task = g_task_new (runtime, cancellable, callback, user_data);
   ChatJob *job = g_new0 (ChatJob, 1);
-  RtxContextProvider *context = rtx_runtime_get_context_provider (runtime);
-  g_autoptr(GError) error = NULL;
 
   job->runtime = g_object_ref (runtime);
   job->input = input;
@@ -583,35 +640,15 @@ rtx_chat_run_async (RtxRuntime          *runtime,
   g_task_set_source_tag (task, rtx_chat_run_async);
   g_task_set_task_data (task, job, (GDestroyNotify) chat_job_free);
 
-  if (input->reset && !reset_history (job, &error)) {
-    g_task_return_error (task, g_steal_pointer (&error));
-    g_object_unref (task);
-    return;
-  }
-  if (input->reset && *input->message == '\0') {
-    g_autoptr(RtxChatOutput) output = output_new (job, _("Chat history was reset!"));
+  if (input->reset) {
+    g_autoptr(GTask) reset = g_task_new (NULL, NULL, on_reset_cb, task);
 
-    output->reset_only = TRUE;
-    g_task_return_pointer (task, g_steal_pointer (&output), (GDestroyNotify) rtx_chat_output_free);
-    g_object_unref (task);
+    g_task_set_task_data (reset, job, NULL);
+    g_task_run_in_thread (reset, reset_thread);
     return;
   }
 
-  /* Attachments first: the person gave them for this very message. */
-  for (guint i = 0; i < input->attachments->len; i++)
-    g_ptr_array_add (job->sources, rtx_source_copy (g_ptr_array_index (input->attachments, i)));
-
-  if (context != NULL) {
-    RtxContextQuery query = {
-      input->workspace->id, input->workspace->slug, input->message,
-      (guint) input->workspace->top_n, input->workspace->similarity_threshold,
-    };
-
-    rtx_context_provider_retrieve_async (context, &query, cancellable, on_context_cb, task);
-    return;
-  }
-
-  answer (task, job);
+  gather_and_answer (task, job);
 }
 
 /**

@@ -11,6 +11,7 @@
 #include "rtx-error.h"
 #include "rtx-handlers.h"
 #include "rtx-reply.h"
+#include "rtx-worker.h"
 
 /* Threads and chat histories of the standard surface (standard-api.md §2.4, §2.5, §3.5).
  * Errors are `{success:false, error, message}`: 404 for an unknown workspace or thread. */
@@ -51,13 +52,11 @@ get_workspace (RtxRequest  *req,
   return rtx_access_get_workspace (req, rtx_request_get_param (req, "slug"), error);
 }
 
-static void
-reply_thread (RtxRequest      *req,
-              const RtxThread *thread,
+static JsonNode *
+thread_reply (const RtxThread *thread,
               const char      *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) body = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "thread");
@@ -66,72 +65,113 @@ reply_thread (RtxRequest      *req,
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
 
-  body = json_builder_get_root (builder);
-  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+  return json_builder_get_root (builder);
+}
+
+/* What a worker writes; the workspace was resolved and the body read on the main context. */
+typedef struct {
+  gint64  workspace_id;
+  char   *thread_slug;
+  char   *name;
+  char   *new_slug;
+} ThreadWrite;
+
+static void
+thread_write_free (ThreadWrite *w)
+{
+  g_free (w->thread_slug);
+  g_free (w->name);
+  g_free (w->new_slug);
+  g_free (w);
+}
+
+static JsonNode *
+create_in_worker (RtxRequest  *req,
+                  gpointer     data,
+                  guint       *status,
+                  GError     **error)
+{
+  ThreadWrite *w = data;
+  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
+  g_autoptr(RtxThread) thread = rtx_threads_create (threads, w->workspace_id, w->name,
+                                                    w->new_slug, error);
+
+  return thread != NULL ? thread_reply (thread, _("Thread created")) : NULL;
 }
 
 static void
 handle_new (RtxRequest *req)
 {
-  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
   g_autoptr(RtxWorkspace) ws = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(RtxThread) thread = NULL;
   g_autoptr(GError) error = NULL;
+  ThreadWrite *w;
 
   ws = get_workspace (req, &error);
   if (ws != NULL)
     body = rtx_body_parse_object (req, FALSE, &error);
-  /* userId is dropped: there are no users in single-user mode (§2.5). */
-  if (body != NULL)
-    thread = rtx_threads_create (threads, ws->id, rtx_body_get_string (body, "name"),
-                                 rtx_body_get_string (body, "slug"), &error);
-  if (thread == NULL) {
+  if (body == NULL) {
     reply_error (req, error);
     return;
   }
 
-  reply_thread (req, thread, _("Thread created"));
+  /* userId is dropped: there are no users in single-user mode (§2.5). */
+  w = g_new0 (ThreadWrite, 1);
+  w->workspace_id = ws->id;
+  w->name = g_strdup (rtx_body_get_string (body, "name"));
+  w->new_slug = g_strdup (rtx_body_get_string (body, "slug"));
+  rtx_worker_reply (req, create_in_worker, w, (GDestroyNotify) thread_write_free, reply_error);
+}
+
+static JsonNode *
+rename_in_worker (RtxRequest  *req,
+                  gpointer     data,
+                  guint       *status,
+                  GError     **error)
+{
+  ThreadWrite *w = data;
+  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
+  g_autoptr(RtxThread) thread = rtx_threads_rename (threads, w->workspace_id, w->thread_slug,
+                                                    w->name, error);
+
+  return thread != NULL ? thread_reply (thread, _("Thread updated")) : NULL;
 }
 
 static void
 handle_update (RtxRequest *req)
 {
-  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
   g_autoptr(RtxWorkspace) ws = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(RtxThread) thread = NULL;
   g_autoptr(GError) error = NULL;
+  ThreadWrite *w;
 
   ws = get_workspace (req, &error);
   if (ws != NULL)
     body = rtx_body_parse_object (req, TRUE, &error);
-  if (body != NULL)
-    thread = rtx_threads_rename (threads, ws->id, rtx_request_get_param (req, "threadSlug"),
-                                 rtx_body_get_string (body, "name"), &error);
-  if (thread == NULL) {
+  if (body == NULL) {
     reply_error (req, error);
     return;
   }
 
-  reply_thread (req, thread, _("Thread updated"));
+  w = g_new0 (ThreadWrite, 1);
+  w->workspace_id = ws->id;
+  w->thread_slug = g_strdup (rtx_request_get_param (req, "threadSlug"));
+  w->name = g_strdup (rtx_body_get_string (body, "name"));
+  rtx_worker_reply (req, rename_in_worker, w, (GDestroyNotify) thread_write_free, reply_error);
 }
 
-static void
-handle_delete (RtxRequest *req)
+static JsonNode *
+delete_in_worker (RtxRequest  *req,
+                  gpointer     data,
+                  guint       *status,
+                  GError     **error)
 {
+  ThreadWrite *w = data;
   RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(RtxWorkspace) ws = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
 
-  ws = get_workspace (req, &error);
-  if (ws == NULL || !rtx_threads_delete (threads, ws->id, rtx_request_get_param (req, "threadSlug"),
-                                         &error)) {
-    reply_error (req, error);
-    return;
-  }
+  if (!rtx_threads_delete (threads, w->workspace_id, w->thread_slug, error))
+    return NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "success");
@@ -139,8 +179,26 @@ handle_delete (RtxRequest *req)
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, _("Thread deleted"));
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+  return json_builder_get_root (builder);
+}
+
+static void
+handle_delete (RtxRequest *req)
+{
+  g_autoptr(RtxWorkspace) ws = NULL;
+  g_autoptr(GError) error = NULL;
+  ThreadWrite *w;
+
+  ws = get_workspace (req, &error);
+  if (ws == NULL) {
+    reply_error (req, error);
+    return;
+  }
+
+  w = g_new0 (ThreadWrite, 1);
+  w->workspace_id = ws->id;
+  w->thread_slug = g_strdup (rtx_request_get_param (req, "threadSlug"));
+  rtx_worker_reply (req, delete_in_worker, w, (GDestroyNotify) thread_write_free, reply_error);
 }
 
 /* One stored exchange as two history entries (§3.5). */

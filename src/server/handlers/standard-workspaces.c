@@ -8,6 +8,7 @@
 #include "rtx-error.h"
 #include "rtx-handlers.h"
 #include "rtx-reply.h"
+#include "rtx-worker.h"
 
 /* Workspace routes of the standard surface (standard-api.md §2.4). Errors carry the standard
  * `success:false` and `error`, plus AnythingLLM's `workspace:null` and `message`. */
@@ -78,49 +79,74 @@ add_workspace (JsonBuilder        *builder,
   json_builder_end_object (builder);
 }
 
-static void
-reply_workspace (RtxRequest         *req,
+static JsonNode *
+workspace_reply (RtxRuntime         *runtime,
                  const RtxWorkspace *ws,
                  const char         *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) body = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "workspace");
-  add_workspace (builder, rtx_request_get_runtime (req), ws, FALSE);
+  add_workspace (builder, runtime, ws, FALSE);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
 
-  body = json_builder_get_root (builder);
-  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+  return json_builder_get_root (builder);
+}
+
+/* What a worker writes: the checks and the body's parsing happened on the main context. */
+typedef struct {
+  char       *slug;
+  char       *name;
+  JsonObject *fields;
+} WorkspaceWrite;
+
+static void
+workspace_write_free (WorkspaceWrite *w)
+{
+  g_free (w->slug);
+  g_free (w->name);
+  g_clear_pointer (&w->fields, json_object_unref);
+  g_free (w);
+}
+
+static JsonNode *
+create_in_worker (RtxRequest  *req,
+                  gpointer     data,
+                  guint       *status,
+                  GError     **error)
+{
+  WorkspaceWrite *w = data;
+  RtxRuntime *runtime = rtx_request_get_runtime (req);
+  g_autoptr(RtxWorkspace) ws = NULL;
+
+  ws = rtx_workspaces_create (rtx_runtime_get_workspaces (runtime), w->name, w->fields, error);
+  return ws != NULL ? workspace_reply (runtime, ws, _("Workspace created")) : NULL;
 }
 
 static void
 handle_create (RtxRequest *req)
 {
-  RtxWorkspaces *workspaces = rtx_runtime_get_workspaces (rtx_request_get_runtime (req));
   g_autoptr(JsonObject) fields = NULL;
-  g_autoptr(RtxWorkspace) ws = NULL;
   g_autoptr(GError) error = NULL;
+  WorkspaceWrite *w;
 
   if (rtx_access_manages_workspaces (req, &error))
     fields = rtx_body_parse_object (req, TRUE, &error);
-  if (fields != NULL) {
-    g_autofree char *name = g_strdup (rtx_body_get_string (fields, "name"));
-
-    /* The name is given apart; the other members are the workspace's settings. */
-    json_object_remove_member (fields, "name");
-    ws = rtx_workspaces_create (workspaces, name, fields, &error);
-  }
-
-  if (ws == NULL) {
+  if (fields == NULL) {
     reply_workspace_error (req, error);
     return;
   }
 
-  reply_workspace (req, ws, _("Workspace created"));
+  w = g_new0 (WorkspaceWrite, 1);
+  w->name = g_strdup (rtx_body_get_string (fields, "name"));
+  /* The name is given apart; the other members are the workspace's settings. */
+  json_object_remove_member (fields, "name");
+  w->fields = g_steal_pointer (&fields);
+  rtx_worker_reply (req, create_in_worker, w, (GDestroyNotify) workspace_write_free,
+                    reply_workspace_error);
 }
 
 static void
@@ -179,22 +205,18 @@ handle_get (RtxRequest *req)
   rtx_request_reply_json (req, SOUP_STATUS_OK, body);
 }
 
-static void
-handle_delete (RtxRequest *req)
+static JsonNode *
+delete_in_worker (RtxRequest  *req,
+                  gpointer     data,
+                  guint       *status,
+                  GError     **error)
 {
+  WorkspaceWrite *w = data;
   RtxWorkspaces *workspaces = rtx_runtime_get_workspaces (rtx_request_get_runtime (req));
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RtxWorkspace) ws = NULL;
-  const char *slug = rtx_request_get_param (req, "slug");
 
-  ws = rtx_access_get_workspace (req, slug, &error);
-  if (ws == NULL || !rtx_access_manages_workspaces (req, &error) ||
-      !rtx_workspaces_delete (workspaces, slug, &error)) {
-    reply_workspace_error (req, error);
-    return;
-  }
+  if (!rtx_workspaces_delete (workspaces, w->slug, error))
+    return NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "success");
@@ -202,34 +224,70 @@ handle_delete (RtxRequest *req)
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, _("Workspace deleted"));
   json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
 
-  body = json_builder_get_root (builder);
-  rtx_request_reply_json (req, SOUP_STATUS_OK, body);
+static void
+handle_delete (RtxRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxWorkspace) ws = NULL;
+  const char *slug = rtx_request_get_param (req, "slug");
+  WorkspaceWrite *w;
+
+  ws = rtx_access_get_workspace (req, slug, &error);
+  if (ws == NULL || !rtx_access_manages_workspaces (req, &error)) {
+    reply_workspace_error (req, error);
+    return;
+  }
+
+  w = g_new0 (WorkspaceWrite, 1);
+  w->slug = g_strdup (slug);
+  rtx_worker_reply (req, delete_in_worker, w, (GDestroyNotify) workspace_write_free,
+                    reply_workspace_error);
+}
+
+static JsonNode *
+update_in_worker (RtxRequest  *req,
+                  gpointer     data,
+                  guint       *status,
+                  GError     **error)
+{
+  WorkspaceWrite *w = data;
+  RtxRuntime *runtime = rtx_request_get_runtime (req);
+  g_autoptr(RtxWorkspace) ws = NULL;
+  guint n_changed = 0;
+
+  ws = rtx_workspaces_update (rtx_runtime_get_workspaces (runtime), w->slug, w->fields,
+                              &n_changed, error);
+  if (ws == NULL)
+    return NULL;
+
+  return workspace_reply (runtime, ws, n_changed > 0 ? _("Workspace updated")
+                                                     : _("No valid fields to update!"));
 }
 
 static void
 handle_update (RtxRequest *req)
 {
-  RtxWorkspaces *workspaces = rtx_runtime_get_workspaces (rtx_request_get_runtime (req));
   g_autoptr(JsonObject) fields = NULL;
   g_autoptr(RtxWorkspace) ws = NULL;
   g_autoptr(GError) error = NULL;
-  guint n_changed = 0;
+  WorkspaceWrite *w;
 
   ws = rtx_access_get_workspace (req, rtx_request_get_param (req, "slug"), &error);
   if (ws != NULL && rtx_access_manages_workspaces (req, &error))
     fields = rtx_body_parse_object (req, FALSE, &error);
-  g_clear_pointer (&ws, rtx_workspace_free);
-  if (fields != NULL)
-    ws = rtx_workspaces_update (workspaces, rtx_request_get_param (req, "slug"), fields,
-                                &n_changed, &error);
-  if (ws == NULL) {
+  if (fields == NULL) {
     reply_workspace_error (req, error);
     return;
   }
 
-  reply_workspace (req, ws, n_changed > 0 ? _("Workspace updated")
-                                          : _("No valid fields to update!"));
+  w = g_new0 (WorkspaceWrite, 1);
+  w->slug = g_strdup (rtx_request_get_param (req, "slug"));
+  w->fields = g_steal_pointer (&fields);
+  rtx_worker_reply (req, update_in_worker, w, (GDestroyNotify) workspace_write_free,
+                    reply_workspace_error);
 }
 
 const RtxHandlerBinding rtx_handlers_standard_workspaces[] = {
