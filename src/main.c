@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "rtx-cli.h"
+#ifdef HAVE_GUI
+#include "rtx-gui-main.h"
+#endif
 
 int
 main (int    argc,
@@ -17,6 +20,10 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_prgname ("realtimex-runtime");
+
+#ifdef HAVE_GUI
+  rtx_cli_set_gui_runner (rtx_gui_run);
+#endif
 
   return rtx_cli_main (argc, argv);
 }

@@ -10,6 +10,29 @@
 #include "rtx-runtime.h"
 #include "rtx-server.h"
 
+static RtxGuiRunner gui_runner;
+
+/**
+ * rtx_cli_set_gui_runner:
+ *
+ * Makes a plain start (no --headless, no subcommand) open the desktop app where there is a
+ * display.
+ */
+void
+rtx_cli_set_gui_runner (RtxGuiRunner runner)
+{
+  gui_runner = runner;
+}
+
+static gboolean
+have_display (void)
+{
+  const char *x11 = g_getenv ("DISPLAY");
+  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
+
+  return (x11 != NULL && *x11 != '\0') || (wayland != NULL && *wayland != '\0');
+}
+
 typedef struct {
   GMainLoop *loop;
   int        signum;
@@ -108,16 +131,19 @@ run_main_options (int    argc,
   g_autofree char *port_text = NULL;
   gboolean headless = FALSE;
   gboolean version = FALSE;
-  int port = 3001;
+  gboolean service = FALSE;
+  int port = RTX_SERVER_DEFAULT_PORT;
   const GOptionEntry entries[] = {
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
-      N_("Serve without a window (the default until the desktop app is built)"), NULL },
+      N_("Serve without a window (the default where there is no display)"), NULL },
     { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text,
       N_("Port on 127.0.0.1 and ::1 (default 3001; 0 picks a free one)"), N_("PORT") },
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Data directory (default $RTX_DATA_DIR or $XDG_DATA_HOME/realtimex-runtime)"),
       N_("DIR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
+    /* D-Bus activation starts the app with this (see the .service file). */
+    { "gapplication-service", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &service, NULL, NULL },
     { NULL }
   };
 
@@ -151,8 +177,12 @@ run_main_options (int    argc,
     return RTX_EXIT_USAGE;
   }
 
-  /* The desktop app is a later issue: until then every start serves headless. */
-  (void) headless;
+  if (!headless && gui_runner != NULL && have_display ()) {
+    RtxGuiOptions options = { data_dir, port_text != NULL ? port : -1, service };
+
+    return gui_runner (&options);
+  }
+
   return rtx_cli_serve (data_dir, port);
 }
 

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "rtx-gui-test-utils.h"
+#include "rtx-runtime.h"
+#include "rtx-test-utils.h"
+
+/* Settings > API Keys, driven through its real widgets in the real application, against the
+ * real keyring and a live server. */
+
+static guint16
+port_of (GuiFixture *fixture)
+{
+  return rtx_server_get_port (rtx_application_get_server (fixture->app));
+}
+
+static RtxKeyDialog *
+open_generate_dialog (GuiFixture *fixture)
+{
+  GtkWidget *dialog;
+
+  rtx_gui_test_click (_rtx_api_keys_page_get_generate_button (fixture->page));
+  dialog = _rtx_api_keys_page_get_dialog (fixture->page);
+  g_assert_true (RTX_IS_KEY_DIALOG (dialog));
+  rtx_gui_test_iterate (100);
+  g_assert_true (gtk_widget_get_mapped (dialog));
+  g_assert_cmpstr (_rtx_key_dialog_get_page (RTX_KEY_DIALOG (dialog)), ==, "form");
+  return RTX_KEY_DIALOG (dialog);
+}
+
+/* Generates a key through the dialog; returns the key as the dialog's Copy put it on the
+ * clipboard. */
+static char *
+generate_key (GuiFixture *fixture,
+              const char *name,
+              gboolean    admin)
+{
+  RtxKeyDialog *dialog = open_generate_dialog (fixture);
+  GtkWidget *generate = _rtx_key_dialog_get_generate_button (dialog);
+  char *copied;
+
+  g_assert_false (gtk_widget_get_sensitive (generate));
+  g_assert_false (gtk_switch_get_active (_rtx_key_dialog_get_admin_switch (dialog)));
+  gtk_editable_set_text (GTK_EDITABLE (_rtx_key_dialog_get_name_row (dialog)), name);
+  gtk_switch_set_active (_rtx_key_dialog_get_admin_switch (dialog), admin);
+  rtx_gui_test_click (generate);
+  rtx_gui_test_wait_page (dialog, "result");
+  rtx_gui_test_iterate (100);
+
+  rtx_gui_test_click (_rtx_key_dialog_get_copy_button (dialog));
+  copied = rtx_gui_test_read_clipboard (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (copied);
+  rtx_test_record_key (copied);
+  g_assert_cmpstr (copied, ==, gtk_label_get_text (_rtx_key_dialog_get_key_label (dialog)));
+
+  gtk_window_close (GTK_WINDOW (dialog));
+  return copied;
+}
+
+static RtxApiKeyRow *
+wait_row (GuiFixture *fixture,
+          const char *name,
+          gboolean    active)
+{
+  RtxApiKeyRow *row = NULL;
+
+  for (guint i = 0; i < 200 && row == NULL; i++) {
+    row = _rtx_api_keys_page_find_row_named (fixture->page, name, active);
+    if (row == NULL)
+      rtx_gui_test_iterate (50);
+  }
+  g_assert_nonnull (row);
+  return row;
+}
+
+static void
+assert_row_describes (RtxApiKeyRow *row,
+                      const char   *key)
+{
+  const RtxApiKey *info = rtx_api_key_row_get_key (row);
+  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_autofree char *creator = g_strdup_printf ("created by %s", g_get_user_name ());
+
+  /* The display form ends with the key's last four characters. */
+  g_assert_true (g_str_has_prefix (info->display, "rtx_"));
+  g_assert_true (g_str_has_suffix (key, info->display + strlen (info->display) - 4));
+  g_assert_nonnull (strstr (subtitle, info->display));
+  g_assert_nonnull (strstr (subtitle, creator));
+  g_assert_cmpint (info->created_at, >, 0);
+}
+
+static void
+test_key_lifecycle (GuiFixture    *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *copied = NULL;
+  RtxApiKeyRow *row, *new_row;
+  GtkWidget *dialog;
+  gint64 first_id;
+
+  /* Generate → the row appears with its creator and time → the key works. */
+  first = generate_key (fixture, "CI deploy", FALSE);
+  row = wait_row (fixture, "CI deploy", TRUE);
+  assert_row_describes (row, first);
+  first_id = rtx_api_key_row_get_key (row)->id;
+  g_assert_cmpuint (rtx_gui_test_auth_status (port_of (fixture), first), ==, 200);
+
+  /* Rotate → a second working key, shown once; the first still works. */
+  rtx_gui_test_click (rtx_api_key_row_get_rotate_button (row));
+  for (guint i = 0; i < 200 && !RTX_IS_KEY_DIALOG (_rtx_api_keys_page_get_dialog (fixture->page)); i++)
+    rtx_gui_test_iterate (50);
+  dialog = _rtx_api_keys_page_get_dialog (fixture->page);
+  g_assert_true (RTX_IS_KEY_DIALOG (dialog));
+  rtx_gui_test_wait_page (RTX_KEY_DIALOG (dialog), "result");
+  rtx_gui_test_iterate (100);
+  rtx_gui_test_click (_rtx_key_dialog_get_copy_button (RTX_KEY_DIALOG (dialog)));
+  second = rtx_gui_test_read_clipboard (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (second);
+  rtx_test_record_key (second);
+  g_assert_cmpstr (second, !=, first);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_cmpuint (rtx_gui_test_auth_status (port_of (fixture), second), ==, 200);
+  g_assert_cmpuint (rtx_gui_test_auth_status (port_of (fixture), first), ==, 200);
+
+  /* Both rows are there (the list was rebuilt), the new one marked as the old one's successor. */
+  rtx_gui_test_iterate (200);
+  row = _rtx_api_keys_page_find_row (fixture->page, first_id);
+  g_assert_nonnull (row);
+  new_row = NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (_rtx_api_keys_page_get_list (fixture->page)));
+       child != NULL; child = gtk_widget_get_next_sibling (child)) {
+    if (RTX_IS_API_KEY_ROW (child) && RTX_API_KEY_ROW (child) != row)
+      new_row = RTX_API_KEY_ROW (child);
+  }
+  g_assert_nonnull (new_row);
+  g_assert_cmpint (rtx_api_key_row_get_key (new_row)->replaces_key_id, ==,
+                   rtx_api_key_row_get_key (row)->id);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (new_row)),
+                            rtx_api_key_row_get_key (row)->display));
+
+  /* Deactivate the first through the confirmation → its row shows it → 403. */
+  rtx_gui_test_click (rtx_api_key_row_get_deactivate_button (row));
+  dialog = _rtx_api_keys_page_get_dialog (fixture->page);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "permanent"));
+  /* What clicking "Deactivate" does: the response, then the dialog closes. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "deactivate");
+  gtk_window_close (GTK_WINDOW (dialog));
+  row = wait_row (fixture, "CI deploy", FALSE);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "dim-label"));
+  g_assert_false (gtk_widget_is_visible (rtx_api_key_row_get_copy_button (row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Deactivated"));
+  g_assert_cmpint (rtx_api_key_row_get_key (row)->deactivated_at, >, 0);
+  g_assert_cmpuint (rtx_gui_test_auth_status (port_of (fixture), first), ==, 403);
+  g_assert_cmpuint (rtx_gui_test_auth_status (port_of (fixture), second), ==, 200);
+
+  /* Copy of an existing key from the list gives that same key, from the keyring. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)), "something else");
+  new_row = wait_row (fixture, "CI deploy", TRUE);
+  rtx_gui_test_click (rtx_api_key_row_get_copy_button (new_row));
+  rtx_gui_test_wait_signal (fixture->page, "copied");
+  copied = rtx_gui_test_read_clipboard (GTK_WIDGET (fixture->window));
+  g_assert_cmpstr (copied, ==, second);
+}
+
+static void
+test_admin_key_and_search (GuiFixture    *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *admin = generate_key (fixture, "Ops admin", TRUE);
+  g_autofree char *plain = generate_key (fixture, "Notebook", FALSE);
+  RtxApiKeyRow *admin_row = wait_row (fixture, "Ops admin", TRUE);
+  RtxApiKeyRow *plain_row = wait_row (fixture, "Notebook", TRUE);
+  GtkWidget *search = _rtx_api_keys_page_get_search (fixture->page);
+
+  g_assert_true (rtx_api_key_row_get_key (admin_row)->admin);
+  g_assert_false (rtx_api_key_row_get_key (plain_row)->admin);
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "OPS");
+  rtx_gui_test_iterate (300);
+  g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (admin_row)));
+  g_assert_false (gtk_widget_get_child_visible (GTK_WIDGET (plain_row)));
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  rtx_gui_test_iterate (300);
+  g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (plain_row)));
+}
+
+static void
+test_clipboard_cleared (GuiFixture    *fixture,
+                        gconstpointer  data)
+{
+  GSettings *settings = rtx_application_get_settings (fixture->app);
+  g_autofree char *key = NULL;
+  g_autofree char *later = NULL;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
+
+  g_settings_set_uint (settings, "clipboard-clear-seconds", 1);
+  key = generate_key (fixture, "Short-lived copy", FALSE);
+  g_assert_nonnull (key);
+
+  for (guint i = 0; i < 100 && gdk_clipboard_get_content (clipboard) != NULL; i++)
+    rtx_gui_test_iterate (50);
+  later = rtx_gui_test_read_clipboard (GTK_WIDGET (fixture->window));
+  g_assert_null (later);
+
+  g_settings_reset (settings, "clipboard-clear-seconds");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (!rtx_gui_test_init (&argc, &argv)) {
+    g_test_skip ("No display");
+    return 77;
+  }
+
+  g_test_add ("/rtx/gui/api-keys/lifecycle", GuiFixture, NULL,
+              rtx_gui_fixture_setup, test_key_lifecycle, rtx_gui_fixture_teardown);
+  g_test_add ("/rtx/gui/api-keys/admin-and-search", GuiFixture, NULL,
+              rtx_gui_fixture_setup, test_admin_key_and_search, rtx_gui_fixture_teardown);
+  g_test_add ("/rtx/gui/api-keys/clipboard-cleared", GuiFixture, NULL,
+              rtx_gui_fixture_setup, test_clipboard_cleared, rtx_gui_fixture_teardown);
+
+  return g_test_run ();
+}
