@@ -5,6 +5,9 @@
 
 RTX_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RTX_BUILD_DIR="$RTX_ROOT/build"
+# tools/run installs here, so that the desktop finds the .desktop file, icons, schema and D-Bus
+# service (~/.local/share is on its search paths) without root.
+RTX_PREFIX="${RTX_PREFIX:-$HOME/.local}"
 
 rtx_say() { printf '==> %s\n' "$*" >&2; }
 rtx_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -102,12 +105,30 @@ rtx_build() {
   fi
   cd "$RTX_ROOT" || rtx_die "cannot enter $RTX_ROOT"
   if [ ! -f "$RTX_BUILD_DIR/build.ninja" ]; then
-    rtx_say "meson setup build ${args[*]}"
-    meson setup "$RTX_BUILD_DIR" "${args[@]}" >&2 || rtx_die "meson setup failed"
+    rtx_say "meson setup build --prefix=$RTX_PREFIX ${args[*]}"
+    meson setup "$RTX_BUILD_DIR" --prefix="$RTX_PREFIX" "${args[@]}" >&2 \
+      || rtx_die "meson setup failed"
+  elif ! grep -qxF "$RTX_PREFIX" "$RTX_BUILD_DIR/.rtx-prefix" 2>/dev/null; then
+    rtx_say "meson configure build -Dprefix=$RTX_PREFIX"
+    meson configure "$RTX_BUILD_DIR" -Dprefix="$RTX_PREFIX" "${args[@]}" >&2 \
+      || rtx_die "meson configure failed"
   elif [ "${#args[@]}" -gt 0 ]; then
     rtx_say "meson setup --reconfigure build ${args[*]}"
     meson setup --reconfigure "$RTX_BUILD_DIR" "${args[@]}" >&2 || rtx_die "meson setup --reconfigure failed"
   fi
+  printf '%s\n' "$RTX_PREFIX" > "$RTX_BUILD_DIR/.rtx-prefix"
   rtx_say "meson compile -C build"
   meson compile -C "$RTX_BUILD_DIR" >&2 || rtx_die "build failed"
+}
+
+# Install into $RTX_PREFIX (~/.local by default): the program, and for the desktop app its
+# .desktop file, icons, schema, D-Bus service, metainfo and translations.
+rtx_install() {
+  rtx_say "meson install -C build (into $RTX_PREFIX)"
+  meson install -C "$RTX_BUILD_DIR" --no-rebuild >&2 || rtx_die "meson install failed"
+}
+
+# Whether build/ has the desktop app (GTK 4 and libadwaita were found).
+rtx_have_gui() {
+  grep -q '^#define HAVE_GUI' "$RTX_BUILD_DIR/config.h" 2>/dev/null
 }

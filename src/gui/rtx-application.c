@@ -27,6 +27,7 @@ struct _RtxApplication {
   int             exit_status;
   gboolean        activated;
   gboolean        announce;
+  guint           tray_wait_id;
 
   GSettings      *settings;
   RtxRuntime     *runtime;
@@ -140,6 +141,36 @@ open_docs_action (GSimpleAction *action,
   rtx_gui_open_uri (self->window, uri);
 }
 
+/* "Start in the tray" waits this long for a tray host to take the icon before it opens the
+ * window after all: without a tray there would be no way back to it but the launcher. */
+#define TRAY_WAIT_MS 3000
+
+static void
+stop_waiting_for_tray (RtxApplication *self)
+{
+  g_clear_handle_id (&self->tray_wait_id, g_source_remove);
+  if (self->tray != NULL)
+    g_signal_handlers_disconnect_by_data (self->tray, self);
+}
+
+static void
+on_tray_registered_cb (RtxApplication *self)
+{
+  if (rtx_tray_is_registered (self->tray))
+    stop_waiting_for_tray (self);
+}
+
+static gboolean
+on_tray_wait_timeout_cb (gpointer user_data)
+{
+  RtxApplication *self = user_data;
+
+  self->tray_wait_id = 0;
+  stop_waiting_for_tray (self);
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -151,6 +182,7 @@ quit_action (GSimpleAction *action,
 
   rtx_server_stop (self->server);
   /* The icon goes at once, not when the process ends. */
+  stop_waiting_for_tray (self);
   g_clear_object (&self->tray);
   /* Every window, dialogs included: each holds the application. */
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
@@ -225,11 +257,16 @@ rtx_application_activate (GApplication *app)
     return;
 
   self->activated = TRUE;
-  /* "Start in the tray" only makes sense where there is a tray to reopen the window from. */
-  if (first && g_settings_get_boolean (self->settings, "start-in-tray") &&
-      rtx_tray_is_registered (self->tray))
+  if (first && g_settings_get_boolean (self->settings, "start-in-tray") && self->tray != NULL) {
+    if (!rtx_tray_is_registered (self->tray)) {
+      g_signal_connect_swapped (self->tray, "notify::registered",
+                                G_CALLBACK (on_tray_registered_cb), self);
+      self->tray_wait_id = g_timeout_add (TRAY_WAIT_MS, on_tray_wait_timeout_cb, self);
+    }
     return;
+  }
 
+  stop_waiting_for_tray (self);
   gtk_window_present (GTK_WINDOW (ensure_window (self)));
 }
 
@@ -240,6 +277,7 @@ rtx_application_shutdown (GApplication *app)
 
   if (self->server != NULL)
     rtx_server_stop (self->server);
+  stop_waiting_for_tray (self);
   g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (rtx_application_parent_class)->shutdown (app);
