@@ -35,10 +35,11 @@ export function createKey(dir, { admin = false, name = 'interop' } = {}) {
   return key;
 }
 
-// Starts `realtimex-runtime --port 0` on @dir with @env added; resolves with its base URL.
+// Starts `realtimex-runtime --headless --port 0` on @dir with @env added; resolves with its base URL.
+// (--headless: with a display, a plain start would be the desktop app.)
 export function startRuntime(dir, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(BINARY, ['--port', '0', '--data-dir', dir], {
+    const child = spawn(BINARY, ['--headless', '--port', '0', '--data-dir', dir], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
