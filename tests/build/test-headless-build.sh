@@ -29,15 +29,17 @@ fi
 
 # Even with a display, a build without the GUI serves headless.
 data="$(mktemp -d)"
-trap 'rm -rf "$data"' EXIT
-coproc SERVE { DISPLAY="${DISPLAY:-:99}" exec "$bin" --port 0 --data-dir "$data" 2>/dev/null; }
+trap 'rm -rf "$data" "$data.err"' EXIT
+coproc SERVE { DISPLAY="${DISPLAY:-:99}" exec "$bin" --port 0 --data-dir "$data" 2>"$data.err"; }
+pid=$SERVE_PID
 out=""
 read -r -t 60 out <&"${SERVE[0]}" || true
-kill -TERM "$SERVE_PID" 2>/dev/null || true
-wait "$SERVE_PID" 2>/dev/null || true
+kill -TERM "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
 if printf '%s\n' "$out" | grep -q '^Listening on http://127.0.0.1:[0-9]*$'; then
   echo "ok 3 the headless binary serves, even where there is a display"
 else
   printf '# output: %s\n' "$out"
+  sed 's/^/# stderr: /' "$data.err" || true
   echo "not ok 3 the headless binary serves, even where there is a display"
 fi
