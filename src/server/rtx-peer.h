@@ -10,4 +10,10 @@ gboolean rtx_peer_get_uid (GSocketAddress  *local,
                            uid_t           *out_uid,
                            GError         **error);
 
+/* For tests: the /proc/net/tcp{,6} fallback alone. */
+gboolean _rtx_peer_get_uid_from_tables (GSocketAddress  *local,
+                                        GSocketAddress  *remote,
+                                        uid_t           *out_uid,
+                                        GError         **error);
+
 G_END_DECLS
