@@ -7,6 +7,7 @@
 
 #include "rtx-application.h"
 #include "rtx-gui-util.h"
+#include "rtx-permission-prompter.h"
 #include "rtx-runtime.h"
 #include "rtx-settings-window.h"
 #include "rtx-tray.h"
@@ -34,6 +35,7 @@ struct _RtxApplication {
   RtxServer      *server;
   RtxTray        *tray;
   GtkWidget      *window;
+  RtxPermissionPrompter *prompter;
 };
 
 G_DEFINE_FINAL_TYPE (RtxApplication, rtx_application, ADW_TYPE_APPLICATION)
@@ -60,6 +62,14 @@ start_server (RtxApplication *self)
   if (!rtx_server_start (self->server, rtx_application_get_start_port (self), &error)) {
     g_printerr ("realtimex-runtime: %s\n", error->message);
     return;
+  }
+
+  /* Local apps started from now on are told where to find the runtime. */
+  {
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u",
+                                            rtx_server_get_port (self->server));
+
+    rtx_app_launcher_set_server_url (rtx_runtime_get_app_launcher (self->runtime), url);
   }
 
   /* As the headless runtime does, for scripts that started the app with --port 0. */
@@ -180,6 +190,9 @@ quit_action (GSimpleAction *action,
 
   GList *windows;
 
+  /* Quit stops every local app the runtime started. */
+  rtx_app_launcher_stop_all (rtx_runtime_get_app_launcher (self->runtime));
+  g_clear_object (&self->prompter);
   rtx_server_stop (self->server);
   /* The icon goes at once, not when the process ends. */
   stop_waiting_for_tray (self);
@@ -245,6 +258,10 @@ rtx_application_startup (GApplication *app)
     start_server (self);
 
   self->tray = rtx_tray_new (G_APPLICATION (self), self->server);
+
+  /* Local apps' questions become dialogs, in the window or on their own. */
+  self->prompter = rtx_permission_prompter_new (GTK_APPLICATION (self),
+                                                rtx_runtime_get_permission_broker (self->runtime));
 }
 
 static void
@@ -275,6 +292,9 @@ rtx_application_shutdown (GApplication *app)
 {
   RtxApplication *self = RTX_APPLICATION (app);
 
+  if (self->runtime != NULL)
+    rtx_app_launcher_stop_all (rtx_runtime_get_app_launcher (self->runtime));
+  g_clear_object (&self->prompter);
   if (self->server != NULL)
     rtx_server_stop (self->server);
   stop_waiting_for_tray (self);
@@ -289,6 +309,7 @@ rtx_application_finalize (GObject *object)
   RtxApplication *self = (RtxApplication *)object;
 
   g_clear_object (&self->tray);
+  g_clear_object (&self->prompter);
   g_clear_object (&self->server);
   g_clear_object (&self->runtime);
   g_clear_object (&self->settings);
@@ -379,4 +400,18 @@ rtx_application_get_exit_status (RtxApplication *self)
 {
   g_return_val_if_fail (RTX_IS_APPLICATION (self), 1);
   return self->exit_status;
+}
+
+/**
+ * rtx_application_get_permission_prompter:
+ * @self: the application
+ *
+ * Returns: (transfer none) (nullable): what shows local apps' permission prompts
+ */
+RtxPermissionPrompter *
+rtx_application_get_permission_prompter (RtxApplication *self)
+{
+  g_return_val_if_fail (RTX_IS_APPLICATION (self), NULL);
+
+  return self->prompter;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "rtx-permission-prompter.h"
 #include "rtx-server.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,7 @@ guint16         rtx_application_get_start_port      (RtxApplication    *self);
 int             rtx_application_get_exit_status     (RtxApplication    *self);
 void            rtx_application_set_announce        (RtxApplication    *self,
                                                      gboolean           announce);
+
+RtxPermissionPrompter *rtx_application_get_permission_prompter (RtxApplication *self);
 
 G_END_DECLS
