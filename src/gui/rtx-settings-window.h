@@ -17,4 +17,6 @@ GtkWidget *rtx_settings_window_new           (GtkApplication    *application,
 GtkWidget *rtx_settings_window_get_keys_page (RtxSettingsWindow *self);
 GtkWidget *rtx_settings_window_get_server_page (RtxSettingsWindow *self);
 
+GtkWidget *rtx_settings_window_get_local_apps_page (RtxSettingsWindow *self);
+
 G_END_DECLS
