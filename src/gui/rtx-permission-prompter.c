@@ -45,6 +45,7 @@ static const struct {
   { "tts.generate", N_("turn text into speech") },
   { "tts.speak", N_("turn text into speech") },
   { "credentials.read", N_("read the credentials you assigned to it") },
+  { "credentials.list", N_("see the names of your credentials") },
 };
 
 /**

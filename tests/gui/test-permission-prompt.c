@@ -54,6 +54,27 @@ request_permission (SoupSession *session,
   return msg;
 }
 
+/* A call guarded by `x-rtx-permission: credentials.list`, as the app makes it. */
+static guint
+list_credentials (guint16     port,
+                  const char *app_id,
+                  char      **out_body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u/sdk/credentials", port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  Exchange exchange = { 0 };
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "x-app-id", app_id);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_sent_cb,
+                                    &exchange);
+  rtx_test_wait_for (&exchange.done, 20000);
+  g_assert_no_error (exchange.error);
+  *out_body = g_strndup (g_bytes_get_data (exchange.body, NULL), g_bytes_get_size (exchange.body));
+  g_bytes_unref (exchange.body);
+  return soup_message_get_status (msg);
+}
+
 static RtxPermissionRequest *
 wait_for_prompt (RtxPermissionBroker *broker)
 {
@@ -129,17 +150,30 @@ test_prompt_allow_and_deny (GuiFixture    *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *allowed = NULL;
   g_autofree char *denied = NULL;
+  g_autofree char *listed = NULL;
+  guint16 port = rtx_server_get_port (rtx_application_get_server (fixture->app));
   RtxPermissionState state;
+  guint status;
 
   spec->name = g_strdup ("Notes");
   app = rtx_local_apps_create (apps, spec, &test_actor, &error);
   g_assert_no_error (error);
 
-  allowed = answer_through_dialog (fixture, app->id, "llm.chat",
-                                   "chat with your language models", "allow");
+  /* The app's call needs a permission it does not hold yet… */
+  status = list_credentials (port, app->id, &listed);
+  g_assert_cmpuint (status, ==, 403);
+  g_assert_nonnull (strstr (listed, "\"code\":\"PERMISSION_REQUIRED\""));
+  g_clear_pointer (&listed, g_free);
+
+  /* …so it asks, the person allows in the dialog, and the same call then succeeds. */
+  allowed = answer_through_dialog (fixture, app->id, "credentials.list",
+                                   "see the names of your credentials", "allow");
   g_assert_cmpstr (allowed, ==, "{\"success\":true,\"granted\":true}");
-  g_assert_true (rtx_local_apps_get_decision (apps, app->id, "llm.chat", &state, NULL));
+  g_assert_true (rtx_local_apps_get_decision (apps, app->id, "credentials.list", &state, NULL));
   g_assert_cmpint (state, ==, RTX_PERMISSION_GRANTED);
+  status = list_credentials (port, app->id, &listed);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (listed, "\"success\":true"));
 
   /* Asked again, the app is answered from the stored decision, with no dialog. */
   {
@@ -149,7 +183,7 @@ test_prompt_allow_and_deny (GuiFixture    *fixture,
 
     msg = request_permission (session,
                               rtx_server_get_port (rtx_application_get_server (fixture->app)),
-                              app->id, "llm.chat", &exchange);
+                              app->id, "credentials.list", &exchange);
     rtx_test_wait_for (&exchange.done, 20000);
     g_assert_cmpmem (g_bytes_get_data (exchange.body, NULL), g_bytes_get_size (exchange.body),
                      "{\"success\":true,\"granted\":true}", 31);
