@@ -33,6 +33,8 @@ struct _RtxLocalAppsPage {
 
   GtkWidget          *output_window;
   GtkWidget          *output_view;
+  GtkWidget          *add_button;
+  GtkWidget          *edit_dialog;     /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (RtxLocalAppsPage, rtx_local_apps_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -310,6 +312,7 @@ open_edit_dialog (RtxLocalAppsPage  *self,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
                                               ADW_RESPONSE_SUGGESTED);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_edit_response_cb), self, 0);
+  g_set_weak_pointer (&self->edit_dialog, dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -489,6 +492,7 @@ rtx_local_apps_page_dispose (GObject *object)
   RtxLocalAppsPage *self = RTX_LOCAL_APPS_PAGE (object);
 
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  g_clear_weak_pointer (&self->edit_dialog);
   if (self->apps != NULL)
     g_signal_handlers_disconnect_by_data (self->apps, self);
   if (self->launcher != NULL)
@@ -532,6 +536,7 @@ rtx_local_apps_page_init (RtxLocalAppsPage *self)
   gtk_widget_set_tooltip_text (add, _("Add Local App"));
   gtk_widget_add_css_class (add, "flat");
   g_signal_connect (add, "clicked", G_CALLBACK (on_add_clicked_cb), self);
+  self->add_button = add;
   adw_preferences_group_set_header_suffix (self->group, add);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), self->group);
 
@@ -604,4 +609,16 @@ _rtx_local_apps_page_rebuild_now (RtxLocalAppsPage *self)
 {
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   rebuild (self);
+}
+
+GtkWidget *
+_rtx_local_apps_page_get_add_button (RtxLocalAppsPage *self)
+{
+  return self->add_button;
+}
+
+GtkWidget *
+_rtx_local_apps_page_get_edit_dialog (RtxLocalAppsPage *self)
+{
+  return self->edit_dialog;
 }

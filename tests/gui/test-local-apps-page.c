@@ -148,6 +148,62 @@ test_permission_switch (GuiFixture    *fixture,
   g_assert_false (gtk_switch_get_active (sw));
 }
 
+static void
+fill (GtkWidget  *dialog,
+      const char *field,
+      const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), field)), text);
+}
+
+/* Add: the form becomes an app, with its arguments split as a shell would; a bad port is
+ * refused and nothing is added. */
+static void
+test_add_dialog (GuiFixture    *fixture,
+                 gconstpointer  data)
+{
+  RtxRuntime *runtime = rtx_server_get_runtime (rtx_application_get_server (fixture->app));
+  RtxLocalApps *apps = rtx_runtime_get_local_apps (runtime);
+  g_autoptr(GPtrArray) list = NULL;
+  RtxLocalApp *app;
+  GtkWidget *dialog;
+
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (fixture->window),
+                                           ADW_PREFERENCES_PAGE (page_of (fixture)));
+  rtx_gui_test_iterate (100);
+
+  rtx_gui_test_click (_rtx_local_apps_page_get_add_button (page_of (fixture)));
+  dialog = _rtx_local_apps_page_get_edit_dialog (page_of (fixture));
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  fill (dialog, "name", "Typed app");
+  fill (dialog, "port", "99999");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  rtx_gui_test_iterate (100);
+  list = rtx_local_apps_list (apps, NULL);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  rtx_gui_test_click (_rtx_local_apps_page_get_add_button (page_of (fixture)));
+  dialog = _rtx_local_apps_page_get_edit_dialog (page_of (fixture));
+  fill (dialog, "name", "Typed app");
+  fill (dialog, "command", "/usr/bin/env");
+  fill (dialog, "args", "node 'my server.js' --flag");
+  fill (dialog, "working_dir", "/tmp");
+  fill (dialog, "port", "8181");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  rtx_gui_test_iterate (100);
+
+  list = rtx_local_apps_list (apps, NULL);
+  g_assert_cmpuint (list->len, ==, 1);
+  app = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (app->name, ==, "Typed app");
+  g_assert_cmpstr (app->command, ==, "/usr/bin/env");
+  g_assert_cmpstrv (app->args, ((const char *[]) { "node", "my server.js", "--flag", NULL }));
+  g_assert_cmpstr (app->working_dir, ==, "/tmp");
+  g_assert_cmpuint (app->port, ==, 8181);
+  g_assert_nonnull (wait_row_subtitle (fixture, app->id, "Stopped"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -159,6 +215,8 @@ main (int    argc,
 
   g_test_add ("/rtx/gui/local-apps-page/run-and-stop", GuiFixture, NULL,
               rtx_gui_fixture_setup, test_run_and_stop, rtx_gui_fixture_teardown);
+  g_test_add ("/rtx/gui/local-apps-page/add-dialog", GuiFixture, NULL,
+              rtx_gui_fixture_setup, test_add_dialog, rtx_gui_fixture_teardown);
   g_test_add ("/rtx/gui/local-apps-page/permission-switch", GuiFixture, NULL,
               rtx_gui_fixture_setup, test_permission_switch, rtx_gui_fixture_teardown);
 
