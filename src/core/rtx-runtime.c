@@ -32,6 +32,10 @@ struct _RtxRuntime {
   RtxLocalApps        *local_apps;
   RtxPermissionBroker *permission_broker;
   RtxAppLauncher      *app_launcher;
+  RtxDocuments *documents;
+  /* Services of the layers above core (rag/, llm/), by name; released first on dispose,
+   * while the database they use is still open. */
+  GHashTable *extensions;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -41,6 +45,8 @@ rtx_runtime_dispose (GObject *object)
 {
   RtxRuntime *self = (RtxRuntime *)object;
 
+  /* First, while everything they use is still there. */
+  g_clear_pointer (&self->extensions, g_hash_table_unref);
   g_clear_object (&self->memberships);
   g_clear_object (&self->users);
   g_clear_object (&self->credentials);
@@ -52,6 +58,7 @@ rtx_runtime_dispose (GObject *object)
   g_clear_object (&self->app_launcher);
   g_clear_object (&self->permission_broker);
   g_clear_object (&self->local_apps);
+  g_clear_object (&self->documents);
   g_clear_object (&self->api_keys);
   g_clear_object (&self->secrets);
   g_clear_object (&self->db);
@@ -173,6 +180,8 @@ rtx_runtime_new (const char  *data_dir,
   self->local_apps = rtx_local_apps_new (self->db);
   self->permission_broker = rtx_permission_broker_new (self->local_apps);
   self->app_launcher = rtx_app_launcher_new (self->local_apps, self->credentials);
+  self->documents = rtx_documents_new (self->db, self->data_dir);
+  self->extensions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   return g_steal_pointer (&self);
 }
@@ -317,6 +326,45 @@ rtx_runtime_get_memberships (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->memberships;
+RtxDocuments *
+rtx_runtime_get_documents (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->documents;
+}
+
+/**
+ * rtx_runtime_get_extension:
+ * @name: the service's name
+ *
+ * Returns: (transfer none) (nullable): a service that a layer above core attached
+ */
+gpointer
+rtx_runtime_get_extension (RtxRuntime *self,
+                           const char *name)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->extensions != NULL ? g_hash_table_lookup (self->extensions, name) : NULL;
+}
+
+/**
+ * rtx_runtime_set_extension:
+ * @name: the service's name
+ * @extension: the service; the runtime keeps a reference until it is disposed
+ *
+ * Lets rag/ and llm/ hang their services on the runtime without core knowing them.
+ */
+void
+rtx_runtime_set_extension (RtxRuntime *self,
+                           const char *name,
+                           GObject    *extension)
+{
+  g_return_if_fail (RTX_IS_RUNTIME (self));
+  g_return_if_fail (self->extensions != NULL);
+
+  g_hash_table_replace (self->extensions, g_strdup (name), g_object_ref (extension));
 }
 
 /**

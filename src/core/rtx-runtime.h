@@ -11,6 +11,7 @@
 #include "rtx-db.h"
 #include "rtx-local-apps.h"
 #include "rtx-permission-broker.h"
+#include "rtx-documents.h"
 #include "rtx-secrets.h"
 #include "rtx-settings.h"
 #include "rtx-threads.h"
@@ -42,6 +43,12 @@ RtxMemberships *rtx_runtime_get_memberships (RtxRuntime *self);
 RtxLocalApps        *rtx_runtime_get_local_apps        (RtxRuntime *self);
 RtxPermissionBroker *rtx_runtime_get_permission_broker (RtxRuntime *self);
 RtxAppLauncher      *rtx_runtime_get_app_launcher      (RtxRuntime *self);
+RtxDocuments *rtx_runtime_get_documents  (RtxRuntime  *self);
+gpointer    rtx_runtime_get_extension    (RtxRuntime  *self,
+                                          const char  *name);
+void        rtx_runtime_set_extension    (RtxRuntime  *self,
+                                          const char  *name,
+                                          GObject     *extension);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);

@@ -18,6 +18,7 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_standard_system,
   rtx_handlers_standard_threads,
   rtx_handlers_standard_workspaces,
+  rtx_handlers_standard_documents,
   NULL,
 };
 

@@ -35,6 +35,7 @@ extern const RtxHandlerBinding rtx_handlers_standard_chat[];
 extern const RtxHandlerBinding rtx_handlers_standard_system[];
 extern const RtxHandlerBinding rtx_handlers_standard_threads[];
 extern const RtxHandlerBinding rtx_handlers_standard_workspaces[];
+extern const RtxHandlerBinding rtx_handlers_standard_documents[];
 
 const RtxHandlerBinding * const *rtx_handlers_get_areas (void);
 

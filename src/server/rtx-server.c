@@ -11,6 +11,7 @@
 #include "rtx-router.h"
 #include "rtx-server.h"
 #include "rtx-server-private.h"
+#include "rtx-upload.h"
 
 /* libsoup's own listeners use GLib's default backlog of 10, which stalls connects under load
  * (security-reliability.md §0.4: p99 496 ms at 200 connections, 14.5 ms with 1024). */
@@ -94,6 +95,11 @@ on_early_request_cb (SoupServer        *server,
   /* The guards of issue 3 go here: they must run after the headers and before the body is
    * read. Host and Origin checks, dropping Range/If-Range, and per-route body caps (413 with
    * the request body's accumulation turned off and the connection closed). */
+  RtxServer *self = RTX_SERVER (user_data);
+
+  /* Uploads are parsed as they stream in, never buffered whole. */
+  if (self->router != NULL)
+    rtx_upload_attach_if_wanted (self->router, self->runtime, msg, path);
 }
 
 static void

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "rtx-reply.h"
+#include "rtx-upload.h"
+
+#define DEFAULT_MAX_BYTES ((guint64) 512 << 20)
+/* What the form's other parts and the multipart framing may add to the file's size. */
+#define FORM_OVERHEAD     ((guint64) 1 << 20)
+
+struct _RtxUpload {
+  RtxMultipart *form;
+  int           fd;
+  char         *path;
+  GError       *error;
+  guint         status;
+};
+
+/**
+ * rtx_upload_max_bytes:
+ *
+ * Returns: the largest file accepted: `RTX_UPLOAD_MAX_BYTES` (an operator's setting) or 512 MiB
+ */
+guint64
+rtx_upload_max_bytes (void)
+{
+  const char *env = g_getenv ("RTX_UPLOAD_MAX_BYTES");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, G_MAXUINT64, &value, NULL))
+    return value;
+  return DEFAULT_MAX_BYTES;
+}
+
+static void
+upload_free (RtxUpload *upload)
+{
+  g_clear_pointer (&upload->form, rtx_multipart_free);
+  if (upload->fd >= 0)
+    close (upload->fd);
+  if (upload->path != NULL)
+    g_unlink (upload->path);
+  g_free (upload->path);
+  g_clear_error (&upload->error);
+  g_free (upload);
+}
+
+/* Fails the upload. A body over the cap is answered at once, with the connection closed, so
+ * the client stops sending; libsoup discards the rest without keeping it. */
+static void
+upload_fail (RtxUpload         *upload,
+             SoupServerMessage *msg,
+             guint              status,
+             GError            *error)
+{
+  if (upload->error != NULL) {
+    g_error_free (error);
+    return;
+  }
+  upload->error = error;
+  upload->status = status;
+  g_clear_pointer (&upload->form, rtx_multipart_free);
+  if (upload->fd >= 0) {
+    close (upload->fd);
+    upload->fd = -1;
+  }
+
+  if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE) {
+    rtx_reply_error (msg, RTX_SURFACE_STANDARD, status, error->message);
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Connection", "close");
+  }
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              RtxUpload         *upload)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (chunk, &len);
+
+  if (upload->form == NULL)
+    return;
+  if (!rtx_multipart_feed (upload->form, data, len, &error)) {
+    guint status = g_error_matches (error, RTX_MULTIPART_ERROR, RTX_MULTIPART_ERROR_TOO_LARGE)
+                   ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST;
+
+    upload_fail (upload, msg, status, g_steal_pointer (&error));
+  }
+}
+
+static void
+on_got_body (SoupServerMessage *msg,
+             RtxUpload         *upload)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (upload->form == NULL)
+    return;
+  if (!rtx_multipart_finish (upload->form, &error)) {
+    upload_fail (upload, msg, SOUP_STATUS_BAD_REQUEST, g_steal_pointer (&error));
+    return;
+  }
+  close (upload->fd);
+  upload->fd = -1;
+}
+
+static gboolean
+wants_upload (RtxRouter         *router,
+              SoupServerMessage *msg,
+              const char        *path)
+{
+  g_auto(RtxRouteMatch) match = { 0 };
+  JsonObject *json;
+
+  if (rtx_router_match (router, soup_server_message_get_method (msg), path, &match) != RTX_ROUTE_FOUND)
+    return FALSE;
+  json = rtx_operation_get_json (match.operation);
+  return json_object_has_member (json, "x-rtx-upload") &&
+         json_object_get_boolean_member (json, "x-rtx-upload");
+}
+
+static RtxUpload *
+start_spool (RtxRuntime  *runtime,
+             const char  *boundary,
+             GError     **error)
+{
+  g_autofree char *dir = g_build_filename (rtx_runtime_get_data_dir (runtime), "tmp", NULL);
+  g_autofree char *tmpl = g_build_filename (dir, "upload-XXXXXX", NULL);
+  RtxMultipartLimits limits = { rtx_upload_max_bytes (), 1 << 20, 16, 8192 };
+  RtxUpload *upload;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      (fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0600)) < 0) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not store the upload"));
+    return NULL;
+  }
+
+  upload = g_new0 (RtxUpload, 1);
+  upload->fd = fd;
+  upload->path = g_strdup (tmpl);
+  upload->form = rtx_multipart_new (boundary, "file", fd, &limits);
+  return upload;
+}
+
+/**
+ * rtx_upload_attach_if_wanted:
+ *
+ * Called for every request once its headers are in. For an upload operation, turns off the
+ * buffering of the request body and parses it as it arrives instead; refuses at once a body
+ * whose declared size is over the cap.
+ *
+ * Returns: %TRUE when @msg is an upload
+ */
+gboolean
+rtx_upload_attach_if_wanted (RtxRouter         *router,
+                             RtxRuntime        *runtime,
+                             SoupServerMessage *msg,
+                             const char        *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *boundary = NULL;
+  g_autoptr(GError) error = NULL;
+  RtxUpload *upload;
+
+  if (!wants_upload (router, msg, path))
+    return FALSE;
+
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
+  boundary = rtx_multipart_boundary (soup_message_headers_get_one (headers, "Content-Type"));
+  if (boundary == NULL) {
+    upload = g_new0 (RtxUpload, 1);
+    upload->fd = -1;
+    upload_fail (upload, msg, SOUP_STATUS_BAD_REQUEST,
+                 g_error_new_literal (RTX_MULTIPART_ERROR, RTX_MULTIPART_ERROR_MALFORMED,
+                                      _("Send the file as multipart/form-data")));
+  } else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+             (guint64) soup_message_headers_get_content_length (headers) > rtx_upload_max_bytes () + FORM_OVERHEAD) {
+    upload = g_new0 (RtxUpload, 1);
+    upload->fd = -1;
+    upload_fail (upload, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                 g_error_new_literal (RTX_MULTIPART_ERROR, RTX_MULTIPART_ERROR_TOO_LARGE,
+                                      _("The uploaded file is larger than allowed")));
+  } else if ((upload = start_spool (runtime, boundary, &error)) == NULL) {
+    upload = g_new0 (RtxUpload, 1);
+    upload->fd = -1;
+    upload_fail (upload, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, g_steal_pointer (&error));
+  }
+
+  g_object_set_data_full (G_OBJECT (msg), "rtx-upload", upload, (GDestroyNotify) upload_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), upload);
+  return TRUE;
+}
+
+RtxUpload *
+rtx_upload_get (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), "rtx-upload");
+}
+
+/**
+ * rtx_upload_get_error:
+ * @status: (out): the HTTP status that answers the error
+ *
+ * Returns: (nullable): why the upload failed
+ */
+const GError *
+rtx_upload_get_error (RtxUpload *upload,
+                      guint     *status)
+{
+  *status = upload->status;
+  return upload->error;
+}
+
+RtxMultipart *
+rtx_upload_get_form (RtxUpload *upload)
+{
+  return upload->form;
+}
+
+/**
+ * rtx_upload_steal_file:
+ *
+ * Returns: (transfer full): the spooled file's path; the caller now owns (and removes) it
+ */
+char *
+rtx_upload_steal_file (RtxUpload *upload)
+{
+  return g_steal_pointer (&upload->path);
+}
