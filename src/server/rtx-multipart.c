@@ -306,9 +306,8 @@ process (RtxMultipart  *self,
         return fail (error, RTX_MULTIPART_ERROR_TOO_LARGE, _("A part's headers are too large"));
       if (!part_begin (self, (const char *) data, end - data, error))
         return FALSE;
-      /* The blank line's CRLF is kept: it is the start of the delimiter when the body is
-       * empty, and the body's first bytes otherwise. */
-      consume (self, (end - data) + 2);
+      /* An empty body is the delimiter right away: "\r\n\r\n" then "\r\n--boundary". */
+      consume (self, (end - data) + 4);
       self->state = STATE_BODY;
       break;
     }
