@@ -191,8 +191,13 @@ ensure_real_dir (const char  *path,
                  g_strerror (saved));
     return FALSE;
   }
+  /* Something other than a directory of ours took the name: a link planted to lead writes
+   * elsewhere, or a file. The name is refused; the path is not told. */
   if (lstat (path, &st) != 0 || !S_ISDIR (st.st_mode)) {
-    g_set_error (error, RTX_ERROR, RTX_ERROR_FAILED, _("“%s” is not a directory"), path);
+    g_autofree char *base = g_path_get_basename (path);
+
+    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                 _("“%s” is not a plain directory; refusing to use it"), base);
     return FALSE;
   }
   return TRUE;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -51,8 +52,127 @@ upload_free (RtxUpload *upload)
   g_free (upload);
 }
 
-/* Fails the upload. A body over the cap is answered at once, with the connection closed, so
- * the client stops sending; libsoup discards the rest without keeping it. */
+/* ---- Refusing a body over the cap ------------------------------------------------------- */
+
+/* libsoup would read a refused body to its end before answering (a 1 GiB upload means 1 GiB
+ * read), and a client still sending may never see the answer. So the connection is taken from
+ * libsoup: the 413 is written, the sending side shut, what the client still sends is read and
+ * dropped for a moment (so that closing does not reset the connection before the answer is
+ * read), and the connection closed. */
+#define DRAIN_MAX_BYTES ((guint64) 16 << 20)
+#define DRAIN_SECONDS   2
+
+typedef struct {
+  GIOStream    *stream;
+  GSocket      *socket;
+  GCancellable *drain;
+  guint         timeout_id;
+  char         *response;
+  guint64       drained;
+  char          buf[65536];
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->timeout_id, g_source_remove);
+  g_clear_object (&refusal->stream);
+  g_clear_object (&refusal->socket);
+  g_clear_object (&refusal->drain);
+  g_free (refusal->response);
+  g_free (refusal);
+}
+
+static gboolean
+on_drain_timeout (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  refusal->timeout_id = 0;
+  g_cancellable_cancel (refusal->drain);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_refusal_closed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  refusal_free (user_data);
+}
+
+static void
+on_drained (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0) {
+    refusal->drained += n;
+    if (refusal->drained < DRAIN_MAX_BYTES) {
+      g_input_stream_read_async (G_INPUT_STREAM (source), refusal->buf, sizeof refusal->buf,
+                                 G_PRIORITY_LOW, refusal->drain, on_drained, refusal);
+      return;
+    }
+  }
+  g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, on_refusal_closed, refusal);
+}
+
+static void
+on_refusal_written (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL)) {
+    g_io_stream_close_async (refusal->stream, G_PRIORITY_DEFAULT, NULL, on_refusal_closed, refusal);
+    return;
+  }
+  /* The client reads the answer to its end; then it stops, or its next write fails. */
+  if (refusal->socket != NULL)
+    g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
+  refusal->drain = g_cancellable_new ();
+  refusal->timeout_id = g_timeout_add_seconds (DRAIN_SECONDS, on_drain_timeout, refusal);
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buf,
+                             sizeof refusal->buf, G_PRIORITY_LOW, refusal->drain, on_drained, refusal);
+}
+
+static gboolean
+refuse_connection_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  RtxUpload *upload = g_object_get_data (G_OBJECT (msg), "rtx-upload");
+  g_autoptr(JsonNode) body = rtx_reply_error_body (RTX_SURFACE_STANDARD,
+                                                   SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
+                                                   upload->error->message);
+  g_autofree char *json = json_to_string (body, FALSE);
+  Refusal *refusal = g_new0 (Refusal, 1);
+
+  refusal->response = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\n"
+                                       "Content-Type: " RTX_REPLY_CONTENT_TYPE_JSON "\r\n"
+                                       "Cache-Control: no-store\r\n"
+                                       "X-Content-Type-Options: nosniff\r\n"
+                                       "Connection: close\r\n"
+                                       "Content-Length: %zu\r\n\r\n%s",
+                                       strlen (json), json);
+  refusal->socket = g_object_ref (soup_server_message_get_socket (msg));
+  refusal->stream = soup_server_message_steal_connection (msg);
+  if (refusal->stream == NULL) {
+    refusal_free (refusal);
+    return G_SOURCE_REMOVE;
+  }
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   refusal->response, strlen (refusal->response),
+                                   G_PRIORITY_DEFAULT, NULL, on_refusal_written, refusal);
+  return G_SOURCE_REMOVE;
+}
+
+/* Fails the upload. A body over the cap is refused at once, on a connection taken from
+ * libsoup; other failures are answered by the handler once the body is in. */
 static void
 upload_fail (RtxUpload         *upload,
              SoupServerMessage *msg,
@@ -72,9 +192,8 @@ upload_fail (RtxUpload         *upload,
   }
 
   if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE) {
-    rtx_reply_error (msg, RTX_SURFACE_STANDARD, status, error->message);
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "Connection", "close");
+    soup_server_message_pause (msg);
+    g_idle_add_full (G_PRIORITY_DEFAULT, refuse_connection_cb, g_object_ref (msg), g_object_unref);
   }
 }
 
