@@ -326,6 +326,8 @@ rtx_runtime_get_memberships (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->memberships;
+}
+
 RtxDocuments *
 rtx_runtime_get_documents (RtxRuntime *self)
 {
