@@ -65,3 +65,18 @@ CREATE TABLE chunk_vectors (
   vector   BLOB    NOT NULL,
   PRIMARY KEY (chunk_id, embedder)
 ) WITHOUT ROWID;
+
+-- A document in a workspace, embedded with the workspace's embedder at the time it was added.
+CREATE TABLE workspace_documents (
+  id           INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  document_id  INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  embedder     TEXT    NOT NULL,
+  pinned       INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+  watched      INTEGER NOT NULL DEFAULT 0 CHECK (watched IN (0, 1)),
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  UNIQUE (workspace_id, document_id)
+);
+
+CREATE INDEX workspace_documents_document ON workspace_documents (document_id);

@@ -608,6 +608,17 @@ rtx_documents_find_by_name (RtxDocuments  *self,
 }
 
 RtxDocument *
+rtx_documents_find_by_id (RtxDocuments  *self,
+                          gint64         id,
+                          GError       **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  return find_one (self, "SELECT " DOC_COLUMNS " FROM documents WHERE id = CAST (?1 AS INTEGER)",
+                   text, NULL, error);
+}
+
+RtxDocument *
 rtx_documents_find_by_location (RtxDocuments  *self,
                                 const char    *location,
                                 GError       **error)

@@ -79,6 +79,9 @@ GPtrArray    *rtx_documents_list               (RtxDocuments     *self,
 RtxDocument  *rtx_documents_find_by_name       (RtxDocuments     *self,
                                                 const char       *name,
                                                 GError          **error);
+RtxDocument  *rtx_documents_find_by_id         (RtxDocuments     *self,
+                                                gint64            id,
+                                                GError          **error);
 RtxDocument  *rtx_documents_find_by_location   (RtxDocuments     *self,
                                                 const char       *location,
                                                 GError          **error);

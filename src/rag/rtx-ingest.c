@@ -11,6 +11,7 @@
 #include "rtx-documents.h"
 #include "rtx-error.h"
 #include "rtx-ingest.h"
+#include "rtx-retriever.h"
 
 /**
  * RtxIngest:
@@ -91,7 +92,7 @@ rtx_ingest_request_free (RtxIngestRequest *request)
   g_clear_pointer (&request->headers, g_hash_table_unref);
   g_free (request->folder);
   g_clear_pointer (&request->metadata, json_object_unref);
-  g_strfreev (request->workspaces);
+  g_clear_pointer (&request->workspace_ids, g_array_unref);
   g_free (request);
 }
 
@@ -324,6 +325,18 @@ run_pipeline (RtxIngest         *self,
   if (request->kind == RTX_INGEST_FILE && request->path != NULL &&
       rtx_documents_keep_original (documents, doc->doc_id, request->path, NULL))
     g_clear_pointer (&request->path, g_free);
+
+  /* The document exists from here on; embedding it into a workspace is a second step, as
+   * update-embeddings would do, and its failure is reported without undoing the document. */
+  if (request->workspace_ids != NULL && request->workspace_ids->len > 0) {
+    RtxRetriever *retriever = rtx_retriever_get (self->runtime);
+
+    set_progress (self, job, JOB_RUNNING, 85, "embedding");
+    for (guint i = 0; i < request->workspace_ids->len; i++)
+      if (!rtx_retriever_embed_document (retriever, g_array_index (request->workspace_ids, gint64, i),
+                                         doc->id, error))
+        return NULL;
+  }
 
   node = rtx_document_to_json (doc, extracted->text);
   json_array_add_element (array, g_steal_pointer (&node));

@@ -26,7 +26,8 @@ typedef enum {
  * @headers: (nullable): for a link, extra request headers
  * @folder: the folder the document goes to
  * @metadata: (nullable): title, docAuthor, description, docSource, chunkSource, published
- * @workspaces: (nullable): slugs of workspaces to add the document to
+ * @workspace_ids: (nullable) (element-type gint64): workspaces to add the document to, once
+ *   the caller checked that it may
  */
 typedef struct {
   RtxIngestKind  kind;
@@ -37,7 +38,7 @@ typedef struct {
   GHashTable    *headers;
   char          *folder;
   JsonObject    *metadata;
-  GStrv          workspaces;
+  GArray        *workspace_ids;
 } RtxIngestRequest;
 
 #define RTX_TYPE_INGEST (rtx_ingest_get_type ())

@@ -19,6 +19,7 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_standard_threads,
   rtx_handlers_standard_workspaces,
   rtx_handlers_standard_documents,
+  rtx_handlers_standard_workspace_documents,
   NULL,
 };
 

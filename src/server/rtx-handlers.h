@@ -36,6 +36,7 @@ extern const RtxHandlerBinding rtx_handlers_standard_system[];
 extern const RtxHandlerBinding rtx_handlers_standard_threads[];
 extern const RtxHandlerBinding rtx_handlers_standard_workspaces[];
 extern const RtxHandlerBinding rtx_handlers_standard_documents[];
+extern const RtxHandlerBinding rtx_handlers_standard_workspace_documents[];
 
 const RtxHandlerBinding * const *rtx_handlers_get_areas (void);
 

@@ -11,6 +11,7 @@
 #include "rtx-router.h"
 #include "rtx-server.h"
 #include "rtx-server-private.h"
+#include "rtx-retriever.h"
 #include "rtx-upload.h"
 
 /* libsoup's own listeners use GLib's default backlog of 10, which stalls connects under load
@@ -510,6 +511,8 @@ rtx_server_new (RtxRuntime *runtime)
 {
   g_return_val_if_fail (RTX_IS_RUNTIME (runtime), NULL);
 
+  /* Chats served here get their context from the workspace's documents. */
+  rtx_rag_install (runtime);
   return g_object_new (RTX_TYPE_SERVER, "runtime", runtime, NULL);
 }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-access.h"
 #include "rtx-documents.h"
 #include "rtx-error.h"
 #include "rtx-extract.h"
@@ -125,23 +126,29 @@ reply_documents (RtxRequest *req,
   rtx_request_reply_json (req, status, body);
 }
 
-/* "slug1,slug2" → a vector of slugs; an empty string gives none. */
-static GStrv
-parse_workspaces (const char *text)
+/* "slug1,slug2" → the ids of those workspaces this caller may see. Unknown slugs are
+ * skipped, as AnythingLLM does. */
+static GArray *
+parse_workspaces (RtxRequest *req,
+                  const char *text)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_auto(GStrv) parts = NULL;
 
   if (text == NULL)
-    return NULL;
+    return ids;
   parts = g_strsplit (text, ",", -1);
   for (guint i = 0; parts[i] != NULL; i++) {
     char *slug = g_strstrip (parts[i]);
+    g_autoptr(RtxWorkspace) ws = NULL;
 
-    if (*slug != '\0')
-      g_strv_builder_add (builder, slug);
+    if (*slug == '\0')
+      continue;
+    ws = rtx_access_get_workspace (req, slug, NULL);
+    if (ws != NULL)
+      g_array_append_val (ids, ws->id);
   }
-  return g_strv_builder_end (builder);
+  return ids;
 }
 
 /* metadata may be an object or a string holding one (AnythingLLM accepts both). */
@@ -186,7 +193,6 @@ on_ingested (GObject      *source,
   RtxIngest *ingest = rtx_ingest_get (rtx_request_get_runtime (req));
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) documents = rtx_ingest_finish (ingest, result, &error);
-  SoupServerMessage *msg = rtx_request_get_message (req);
 
   /* A document that failed (refused link, damaged file, limits hit) is the input's fault and
    * gets its reason; only storage trouble is ours. */
@@ -196,7 +202,6 @@ on_ingested (GObject      *source,
     reply_documents (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message, NULL, NULL);
   else
     reply_documents (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, error->message, NULL, NULL);
-  soup_server_message_unpause (msg);
 }
 
 /* Runs @request; the reply waits for it, unless @detach, when it answers 202 with the job. */
@@ -217,7 +222,8 @@ submit (RtxRequest       *req,
     return;
   }
 
-  soup_server_message_pause (rtx_request_get_message (req));
+  /* The ingestion goes on if the client leaves: the document is still wanted. */
+  rtx_request_pause (req);
   job_id = rtx_ingest_submit (ingest, request, NULL, on_ingested, rtx_request_ref (req));
 }
 
@@ -280,7 +286,7 @@ upload (RtxRequest *req,
   request->path = rtx_upload_steal_file (up);
   request->filename = g_strdup (filename);
   request->metadata = g_steal_pointer (&metadata);
-  request->workspaces = parse_workspaces (rtx_multipart_get_field (form, "addToWorkspaces"));
+  request->workspace_ids = parse_workspaces (req, rtx_multipart_get_field (form, "addToWorkspaces"));
   if (folder != NULL) {
     g_free (request->folder);
     request->folder = g_strdup (folder);
@@ -318,7 +324,7 @@ read_common (RtxRequest        *req,
                                _("addToWorkspaces must be a string of comma-separated slugs"));
       return FALSE;
     }
-    request->workspaces = parse_workspaces (get_string (body, "addToWorkspaces"));
+    request->workspace_ids = parse_workspaces (req, get_string (body, "addToWorkspaces"));
   }
   return TRUE;
 }

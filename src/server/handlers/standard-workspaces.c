@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "rtx-access.h"
+#include "rtx-retriever.h"
 #include "rtx-body.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
@@ -41,8 +42,8 @@ reply_workspace_error (RtxRequest   *req,
   rtx_request_reply_json (req, status, body);
 }
 
-/* Adds `threads` (and, with @documents, an empty `documents` until the documents room
- * lists them) and closes the object begun by the caller. */
+/* Adds `threads` (and, with @documents, the workspace's documents) and closes the object
+ * begun by the caller. */
 static void
 add_workspace (JsonBuilder        *builder,
                RtxRuntime         *runtime,
@@ -73,8 +74,7 @@ add_workspace (JsonBuilder        *builder,
 
   if (documents) {
     json_builder_set_member_name (builder, "documents");
-    json_builder_begin_array (builder);
-    json_builder_end_array (builder);
+    rtx_retriever_add_workspace_documents (rtx_retriever_get (runtime), builder, ws->id);
   }
   json_builder_end_object (builder);
 }

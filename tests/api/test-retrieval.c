@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "rtx-api-client.h"
+#include "rtx-test-fixtures.h"
+#include "rtx-test-utils.h"
+
+/* Documents in workspaces: ingestion into a workspace, update-embeddings, vector-search,
+ * pins, and the sources a chat answers from, against a live server. */
+
+typedef RtxApiFixture Fixture;
+
+static const char *facts[] = {
+  "Sea otters hold hands while they sleep so that they do not drift apart on the current.",
+  "The Eiffel Tower grows about fifteen centimetres taller in summer because the iron expands in the heat.",
+  "Honey never spoils: archaeologists found edible honey in ancient Egyptian tombs.",
+  "Octopuses have three hearts and blue blood that carries oxygen with copper.",
+  "Bananas are berries in the botanical sense, while strawberries are not.",
+  "A day on Venus lasts longer than its year because the planet rotates very slowly.",
+};
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  data)
+{
+  rtx_api_fixture_setup (fixture, "api-retrieval");
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  rtx_api_fixture_teardown (fixture);
+}
+
+static char *
+new_workspace (Fixture    *fixture,
+               const char *name)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\"}", name);
+  g_autoptr(RtxApiResponse) r = rtx_api_call (fixture, "POST", "/api/v1/workspace/new", body);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_strdup (rtx_api_string (r, "workspace.slug"));
+}
+
+static char *
+raw_text (Fixture    *fixture,
+          const char *title,
+          const char *text,
+          const char *workspaces)
+{
+  g_autofree char *escaped = g_strescape (text, NULL);
+  g_autofree char *extra = workspaces ? g_strdup_printf (",\"addToWorkspaces\":\"%s\"", workspaces) : g_strdup ("");
+  g_autofree char *body = g_strdup_printf ("{\"textContent\":\"%s\",\"metadata\":{\"title\":\"%s\"}%s}",
+                                           escaped, title, extra);
+  g_autoptr(RtxApiResponse) r = rtx_api_call (fixture, "POST", "/api/v1/document/raw-text", body);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_strdup (rtx_api_string (r, "documents.0.location"));
+}
+
+static RtxApiResponse *
+search (Fixture    *fixture,
+        const char *slug,
+        const char *query,
+        guint       top_n)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/workspace/%s/vector-search", slug);
+  g_autofree char *body = g_strdup_printf ("{\"query\":\"%s\",\"topN\":%u,\"scoreThreshold\":0}", query, top_n);
+
+  return rtx_api_call (fixture, "POST", path, body);
+}
+
+static guint
+n_results (RtxApiResponse *r)
+{
+  return json_array_get_length (json_object_get_array_member (rtx_api_object (r), "results"));
+}
+
+static void
+update_embeddings (Fixture    *fixture,
+                   const char *slug,
+                   const char *adds,
+                   const char *deletes,
+                   guint       status)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/workspace/%s/update-embeddings", slug);
+  g_autofree char *body = g_strdup_printf ("{\"adds\":[%s],\"deletes\":[%s]}", adds, deletes);
+  g_autoptr(RtxApiResponse) r = rtx_api_call (fixture, "POST", path, body);
+
+  g_assert_cmpuint (r->status, ==, status);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *slug = new_workspace (fixture, "Trivia");
+  g_autofree char *otters = NULL;
+  g_autofree char *quoted = NULL;
+  g_autoptr(RtxApiResponse) found = NULL;
+  g_autoptr(RtxApiResponse) gone = NULL;
+  g_autoptr(RtxApiResponse) back = NULL;
+  g_autoptr(RtxApiResponse) ws = NULL;
+  g_autofree char *ws_path = g_strdup_printf ("/api/v1/workspace/%s", slug);
+  const char *pages[] = { "Lighthouse log.\nThe keeper of the north lighthouse counted forty-two gulls on Tuesday.", NULL };
+  g_autoptr(GBytes) pdf = rtx_test_make_pdf (pages, "Lighthouse log");
+
+  otters = raw_text (fixture, "Otters", facts[0], slug);
+  for (guint i = 1; i < G_N_ELEMENTS (facts); i++) {
+    g_autofree char *title = g_strdup_printf ("Fact %u", i);
+    g_autofree char *location = raw_text (fixture, title, facts[i], NULL);
+    g_autofree char *adds = g_strdup_printf ("\"%s\"", location);
+
+    update_embeddings (fixture, slug, adds, "", 200);
+  }
+  {
+    g_autoptr(RtxApiResponse) up = rtx_api_upload (fixture, "/api/v1/document/upload", "log.pdf", pdf,
+                                                   "addToWorkspaces", slug, NULL);
+
+    g_assert_cmpuint (up->status, ==, 200);
+  }
+
+  found = search (fixture, slug, "why do sea otters hold hands while sleeping", 3);
+  g_assert_cmpuint (found->status, ==, 200);
+  g_assert_cmpuint (n_results (found), ==, 3);
+  g_assert_nonnull (strstr (rtx_api_string (found, "results.0.text"), "Sea otters hold hands"));
+  g_assert_cmpstr (rtx_api_string (found, "results.0.metadata.title"), ==, "Otters");
+  g_assert_cmpstr (rtx_api_string (found, "results.0.metadata.location"), ==, otters);
+
+  {
+    g_autoptr(RtxApiResponse) r = search (fixture, slug, "how many gulls did the lighthouse keeper count", 1);
+
+    g_assert_nonnull (strstr (rtx_api_string (r, "results.0.text"), "forty-two gulls"));
+  }
+  {
+    g_autoptr(RtxApiResponse) r = search (fixture, slug, "which animal has three hearts", 1);
+
+    g_assert_nonnull (strstr (rtx_api_string (r, "results.0.text"), "Octopuses"));
+  }
+
+  ws = rtx_api_call (fixture, "GET", ws_path, NULL);
+  g_assert_cmpuint (ws->status, ==, 200);
+  g_assert_nonnull (rtx_api_string (ws, "workspace.0.documents.6.docpath"));
+
+  /* Removed from the workspace, the passage is no longer found; added again, it is. */
+  quoted = g_strdup_printf ("\"%s\"", otters);
+  update_embeddings (fixture, slug, "", quoted, 200);
+  gone = search (fixture, slug, "why do sea otters hold hands while sleeping", 6);
+  for (guint i = 0; i < n_results (gone); i++) {
+    g_autofree char *p = g_strdup_printf ("results.%u.text", i);
+
+    g_assert_null (strstr (rtx_api_string (gone, p), "otters"));
+  }
+  update_embeddings (fixture, slug, quoted, "", 200);
+  back = search (fixture, slug, "why do sea otters hold hands while sleeping", 1);
+  g_assert_nonnull (strstr (rtx_api_string (back, "results.0.text"), "Sea otters"));
+
+  /* Errors. */
+  update_embeddings (fixture, slug, "\"custom-documents/missing.json\"", "", 404);
+  update_embeddings (fixture, slug, "\"../../runtime.db\"", "", 404);
+  update_embeddings (fixture, "no-such-workspace", quoted, "", 404);
+  {
+    g_autoptr(RtxApiResponse) r = search (fixture, "no-such-workspace", "x", 1);
+
+    g_assert_cmpuint (r->status, ==, 404);
+  }
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/workspace/%s/vector-search", slug);
+    g_autoptr(RtxApiResponse) r = rtx_api_call (fixture, "POST", path, "{\"query\":\"\"}");
+
+    g_assert_cmpuint (r->status, ==, 400);
+  }
+}
+
+static void
+test_threshold_and_top_n (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *slug = new_workspace (fixture, "Thresholds");
+  g_autofree char *path = g_strdup_printf ("/api/v1/workspace/%s/vector-search", slug);
+  g_autoptr(RtxApiResponse) all = NULL;
+  g_autoptr(RtxApiResponse) strict = NULL;
+  g_autoptr(RtxApiResponse) empty = NULL;
+
+  empty = search (fixture, slug, "anything", 4);
+  g_assert_cmpuint (empty->status, ==, 200);
+  g_assert_cmpuint (n_results (empty), ==, 0);
+  g_assert_nonnull (rtx_api_string (empty, "message"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (facts); i++) {
+    g_autofree char *title = g_strdup_printf ("Fact %u", i);
+
+    g_free (raw_text (fixture, title, facts[i], slug));
+  }
+
+  all = search (fixture, slug, "honey in Egyptian tombs", 2);
+  g_assert_cmpuint (n_results (all), ==, 2);
+  g_assert_nonnull (strstr (rtx_api_string (all, "results.0.text"), "Honey never spoils"));
+
+  /* A threshold of 0.99 keeps only near-copies of the query. */
+  strict = rtx_api_call (fixture, "POST", path, "{\"query\":\"honey in Egyptian tombs\",\"topN\":4,\"scoreThreshold\":0.99}");
+  g_assert_cmpuint (strict->status, ==, 200);
+  g_assert_cmpuint (n_results (strict), ==, 0);
+}
+
+static void
+test_pins_and_chat (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *slug = new_workspace (fixture, "Chatty");
+  g_autofree char *other = new_workspace (fixture, "Other");
+  g_autofree char *venus = raw_text (fixture, "Venus", facts[5], slug);
+  g_autofree char *honey = raw_text (fixture, "Honey", facts[2], slug);
+  g_autofree char *lonely = raw_text (fixture, "Lonely", facts[4], other);
+  g_autofree char *pin_path = g_strdup_printf ("/api/v1/workspace/%s/update-pin", slug);
+  g_autofree char *chat_path = g_strdup_printf ("/api/v1/workspace/%s/chat", slug);
+  g_autofree char *pin = g_strdup_printf ("{\"docPath\":\"%s\",\"pinStatus\":true}", venus);
+  g_autofree char *pin_other = g_strdup_printf ("{\"docPath\":\"%s\",\"pinStatus\":true}", lonely);
+  g_autoptr(RtxApiResponse) pinned = rtx_api_call (fixture, "POST", pin_path, pin);
+  g_autoptr(RtxApiResponse) not_here = rtx_api_call (fixture, "POST", pin_path, pin_other);
+  g_autoptr(RtxApiResponse) chat = NULL;
+  JsonArray *sources;
+  gboolean saw_pin = FALSE, saw_honey = FALSE;
+
+  g_assert_cmpuint (pinned->status, ==, 200);
+  g_assert_cmpuint (not_here->status, ==, 404);
+  {
+    g_autoptr(RtxApiResponse) r = rtx_api_call (fixture, "POST", "/api/v1/workspace/nope/update-pin", pin);
+
+    g_assert_cmpuint (r->status, ==, 404);
+  }
+
+  /* With no model configured the built-in responder answers from the context: the pinned
+   * document and the passage retrieved for the question, both reported as sources. */
+  chat = rtx_api_call (fixture, "POST", chat_path, "{\"message\":\"Does honey ever spoil?\",\"mode\":\"chat\"}");
+  g_assert_cmpuint (chat->status, ==, 200);
+  sources = json_object_get_array_member (rtx_api_object (chat), "sources");
+  for (guint i = 0; i < json_array_get_length (sources); i++) {
+    JsonObject *s = json_array_get_object_element (sources, i);
+
+    if (json_object_get_boolean_member (s, "pinned")) {
+      saw_pin = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (s, "title"), ==, "Venus");
+      g_assert_nonnull (strstr (json_object_get_string_member (s, "text"), "A day on Venus"));
+    } else if (g_strcmp0 (json_object_get_string_member (s, "title"), "Honey") == 0) {
+      saw_honey = TRUE;
+      g_assert_nonnull (strstr (json_object_get_string_member (s, "text"), "Honey never spoils"));
+      g_assert_cmpstr (json_object_get_string_member (s, "url"), ==, honey);
+    }
+    g_assert_cmpstr (json_object_get_string_member (s, "title"), !=, "Lonely");
+  }
+  g_assert_true (saw_pin);
+  g_assert_true (saw_honey);
+
+  /* A removed document leaves every workspace. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"names\":[\"%s\"]}", honey);
+    g_autoptr(RtxApiResponse) r = rtx_api_call (fixture, "DELETE", "/api/v1/system/remove-documents", body);
+    g_autoptr(RtxApiResponse) s = search (fixture, slug, "Does honey ever spoil", 4);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    for (guint i = 0; i < n_results (s); i++) {
+      g_autofree char *p = g_strdup_printf ("results.%u.metadata.title", i);
+
+      g_assert_cmpstr (rtx_api_string (s, p), !=, "Honey");
+    }
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/retrieval/search", Fixture, NULL, setup, test_search, teardown);
+  g_test_add ("/retrieval/threshold-top-n", Fixture, NULL, setup, test_threshold_and_top_n, teardown);
+  g_test_add ("/retrieval/pins-and-chat", Fixture, NULL, setup, test_pins_and_chat, teardown);
+
+  return g_test_run ();
+}
