@@ -407,9 +407,6 @@ topk_push (TopK  *t,
  * The vector scan: cosine of @query with every row, the @k best kept. Exposed for the
  * benchmark, which compares it with a plain read of the same bytes.
  */
-void rtx_retriever_scan (const float *data, guint n, guint dim, const float *query,
-                         float *sims, guint k, guint *out_idx, guint *out_len);
-
 void
 rtx_retriever_scan (const float *data,
                     guint        n,

@@ -69,6 +69,15 @@ GPtrArray    *rtx_retriever_search             (RtxRetriever      *self,
 void          rtx_retriever_add_workspace_documents (RtxRetriever *self,
                                                 JsonBuilder       *builder,
                                                 gint64             workspace_id);
+/* The vector scan alone, for the benchmark. */
+void          rtx_retriever_scan               (const float       *data,
+                                                guint              n,
+                                                guint              dim,
+                                                const float       *query,
+                                                float             *sims,
+                                                guint              k,
+                                                guint             *out_idx,
+                                                guint             *out_len);
 void          rtx_hit_free                     (RtxHit            *hit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtxHit, rtx_hit_free)
