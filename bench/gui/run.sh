@@ -25,17 +25,17 @@ for i in $(seq "$keys"); do
   "$build/src/realtimex-runtime" keys create --name "Key $i" --data-dir "$data" >/dev/null
 done
 
-# One measured launch: prints "first_frame_ms rss_kb hwm_kb".
+# One measured launch: prints "first_frame_ms rss_kb hwm_kb cpu_ms".
 measure() {
   local renderer="$1"; shift
   RTX_BENCH_LAUNCH_US="$(date +%s%6N)" GSK_RENDERER="$renderer" timeout 120 "$@" 2>/dev/null \
-    | sed -n 's/^first_frame_ms=\([0-9.]*\) rss_kb=\([0-9]*\) hwm_kb=\([0-9]*\)$/\1 \2 \3/p'
+    | sed -n 's/^first_frame_ms=\([0-9.]*\) cpu_ms=\([0-9]*\) rss_kb=\([0-9]*\) hwm_kb=\([0-9]*\)$/\1 \3 \4 \2/p'
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-echo "| renderer | program | first frame (ms, median) | RSS (MB, median) | peak RSS (MB, median) |"
-echo "| --- | --- | ---: | ---: | ---: |"
+echo "| renderer | program | first frame, wall (ms) | CPU until first frame (ms) | RSS (MB) | peak RSS (MB) |"
+echo "| --- | --- | ---: | ---: | ---: | ---: |"
 for renderer in $renderers; do
   : >"$data/bare.txt"; : >"$data/runtime.txt"
   for i in $(seq "$runs"); do
@@ -52,19 +52,20 @@ for renderer in $renderers; do
     t="$(cut -d' ' -f1 "$data/$prog.txt" | median)"
     r="$(cut -d' ' -f2 "$data/$prog.txt" | median)"
     h="$(cut -d' ' -f3 "$data/$prog.txt" | median)"
-    printf '%s %s %s %s\n' "$renderer" "$prog" "$t" "$r" "$h" >>"$data/summary.txt"
-    printf '| %s | %s | %.0f | %.1f | %.1f |\n' "$renderer" \
+    c="$(cut -d' ' -f4 "$data/$prog.txt" | median)"
+    printf '%s %s %s %s %s %s\n' "$renderer" "$prog" "$t" "$r" "$h" "$c" >>"$data/summary.txt"
+    printf '| %s | %s | %.0f | %.0f | %.1f | %.1f |\n' "$renderer" \
       "$([ "$prog" = bare ] && echo 'bare AdwPreferencesWindow' || echo 'RealTimeX Runtime')" \
-      "$t" "$(echo "$r / 1024" | bc -l)" "$(echo "$h / 1024" | bc -l)"
+      "$t" "$c" "$(echo "$r / 1024" | bc -l)" "$(echo "$h / 1024" | bc -l)"
   done
 done
 
 echo
-echo "| renderer | RSS ratio (runtime / bare) | first-frame ratio | runs |"
-echo "| --- | ---: | ---: | ---: |"
+echo "| renderer | RSS ratio (runtime / bare) | first-frame ratio, wall | CPU ratio | runs |"
+echo "| --- | ---: | ---: | ---: | ---: |"
 for renderer in $renderers; do
-  read -r _ _ bt br _ < <(grep "^$renderer bare " "$data/summary.txt")
-  read -r _ _ rt rr _ < <(grep "^$renderer runtime " "$data/summary.txt")
-  printf '| %s | %.2f | %.2f | %s |\n' "$renderer" "$(echo "$rr / $br" | bc -l)" \
-    "$(echo "$rt / $bt" | bc -l)" "$runs"
+  read -r _ _ bt br _ bc < <(grep "^$renderer bare " "$data/summary.txt")
+  read -r _ _ rt rr _ rc < <(grep "^$renderer runtime " "$data/summary.txt")
+  printf '| %s | %.2f | %.2f | %.2f | %s |\n' "$renderer" "$(echo "$rr / $br" | bc -l)" \
+    "$(echo "$rt / $bt" | bc -l)" "$(echo "$rc / $bc" | bc -l)" "$runs"
 done

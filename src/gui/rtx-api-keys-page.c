@@ -193,11 +193,18 @@ on_probed_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(RtxApiKeysPage) self = user_data;
+  GtkListBoxRow *row;
 
   rtx_secrets_probe_finish (RTX_SECRETS (source), result, NULL);
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
-  rtx_api_keys_page_reload (self);
+
+  update_keyring_state (self);
+  if (self->keyring_available)
+    return;
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list_box, i)) != NULL; i++)
+    rtx_api_key_row_set_copy_unavailable (RTX_API_KEY_ROW (row),
+      _("No keyring is available, so keys cannot be copied"));
 }
 
 static void
@@ -481,7 +488,9 @@ rtx_api_keys_page_new (RtxServer *server,
   self->secrets = g_object_ref (rtx_runtime_get_secrets (runtime));
   self->settings = g_object_ref (settings);
 
-  /* Ask the keyring first, so the warning and the Copy buttons are right on first show. */
+  /* The list comes from the database; whether Copy can work comes from the keyring. Both are
+   * asked at once, so that a slow keyring does not hold the list back. */
+  rtx_api_keys_page_reload (self);
   rtx_secrets_probe_async (self->secrets, self->cancellable, on_probed_cb, g_object_ref (self));
   return GTK_WIDGET (self);
 }

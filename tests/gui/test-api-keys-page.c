@@ -211,6 +211,121 @@ test_clipboard_cleared (GuiFixture    *fixture,
   g_settings_reset (settings, "clipboard-clear-seconds");
 }
 
+/* A notification server, as a desktop has one, that records what it is asked to show. */
+#define NOTIFICATIONS_XML \
+  "<node><interface name='org.freedesktop.Notifications'>" \
+  "  <method name='Notify'>" \
+  "    <arg type='s' direction='in'/><arg type='u' direction='in'/>" \
+  "    <arg type='s' direction='in'/><arg type='s' direction='in'/>" \
+  "    <arg type='s' direction='in'/><arg type='as' direction='in'/>" \
+  "    <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>" \
+  "    <arg type='u' direction='out'/>" \
+  "  </method>" \
+  "</interface></node>"
+
+typedef struct {
+  guint  count;
+  char  *summary;
+  char  *body;
+  char **actions;
+} Notified;
+
+static void
+on_notify_cb (GDBusConnection       *connection,
+              const char            *sender,
+              const char            *object_path,
+              const char            *interface_name,
+              const char            *method_name,
+              GVariant              *parameters,
+              GDBusMethodInvocation *invocation,
+              gpointer               user_data)
+{
+  Notified *notified = user_data;
+
+  notified->count++;
+  g_clear_pointer (&notified->summary, g_free);
+  g_clear_pointer (&notified->body, g_free);
+  g_clear_pointer (&notified->actions, g_strfreev);
+  g_variant_get (parameters, "(&su&sss^as@a{sv}i)", NULL, NULL, NULL, &notified->summary,
+                 &notified->body, &notified->actions, NULL, NULL);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notified->count));
+}
+
+static const GDBusInterfaceVTable notify_vtable = { on_notify_cb, NULL, NULL, { 0 } };
+
+static void
+on_name_acquired_cb (GDBusConnection *connection,
+                     const char      *name,
+                     gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Closing the window keeps the runtime serving, and says so once; Quit (Ctrl+Q) stops it. */
+static void
+test_close_keeps_serving (GuiFixture    *fixture,
+                          gconstpointer  data)
+{
+  GSettings *settings = rtx_application_get_settings (fixture->app);
+  RtxServer *server = rtx_application_get_server (fixture->app);
+  guint16 port = rtx_server_get_port (server);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app),
+                                                                "app.quit");
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (NOTIFICATIONS_XML, NULL);
+  g_autoptr(GError) error = NULL;
+  Notified notified = { 0 };
+  gboolean owned = FALSE;
+  guint registration, owner;
+
+  registration = g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
+                                                    info->interfaces[0], &notify_vtable,
+                                                    &notified, NULL, &error);
+  g_assert_no_error (error);
+  owner = g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
+                                        G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired_cb, NULL,
+                                        &owned, NULL);
+  rtx_test_wait_for (&owned, 10000);
+
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>q"));
+  g_assert_false (g_settings_get_boolean (settings, "close-notified"));
+
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  rtx_gui_test_iterate (200);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (g_settings_get_boolean (settings, "close-notified"));
+  for (guint i = 0; i < 100 && notified.count == 0; i++)
+    rtx_gui_test_iterate (50);
+  g_assert_cmpuint (notified.count, ==, 1);
+  g_assert_cmpstr (notified.summary, ==, "RealTimeX Runtime is still serving");
+  g_assert_nonnull (strstr (notified.body, "Ctrl+Q"));
+  g_assert_true (g_strv_contains ((const char * const *) notified.actions, "Quit"));
+  g_assert_true (rtx_server_get_running (server));
+  /* Still answering: a request with no valid key is refused, by the server. */
+  g_assert_cmpuint (rtx_gui_test_auth_status (port, "rtx_not-a-key"), ==, 403);
+
+  /* Opening it again (a second launch, or the launcher) shows the same window. */
+  g_application_activate (G_APPLICATION (fixture->app));
+  rtx_gui_test_iterate (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (GTK_WIDGET (fixture->window) == rtx_application_get_settings_window (fixture->app));
+
+  /* Only the first time. */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  rtx_gui_test_iterate (300);
+  g_assert_cmpuint (notified.count, ==, 1);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
+  g_assert_false (rtx_server_get_running (server));
+  g_settings_reset (settings, "close-notified");
+
+  g_bus_unown_name (owner);
+  g_dbus_connection_unregister_object (bus, registration);
+  g_free (notified.summary);
+  g_free (notified.body);
+  g_strfreev (notified.actions);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -226,6 +341,9 @@ main (int    argc,
               rtx_gui_fixture_setup, test_admin_key_and_search, rtx_gui_fixture_teardown);
   g_test_add ("/rtx/gui/api-keys/clipboard-cleared", GuiFixture, NULL,
               rtx_gui_fixture_setup, test_clipboard_cleared, rtx_gui_fixture_teardown);
+
+  g_test_add ("/rtx/gui/app/close-keeps-serving", GuiFixture, NULL,
+              rtx_gui_fixture_setup, test_close_keeps_serving, rtx_gui_fixture_teardown);
 
   return g_test_run ();
 }

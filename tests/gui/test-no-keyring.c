@@ -19,6 +19,9 @@ test_no_keyring (GuiFixture    *fixture,
   g_autofree char *key = NULL;
   GtkWidget *copy;
 
+  /* The keyring is asked beside the list, so its answer may come a little later. */
+  for (guint i = 0; i < 200 && !gtk_widget_is_visible (warning); i++)
+    rtx_gui_test_iterate (50);
   g_assert_true (gtk_widget_is_visible (warning));
 
   rtx_gui_test_click (_rtx_api_keys_page_get_generate_button (fixture->page));
