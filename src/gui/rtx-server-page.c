@@ -5,7 +5,7 @@
 
 #include "rtx-autostart.h"
 #include "rtx-gui-util.h"
-#include "rtx-server-page.h"
+#include "rtx-server-page-private.h"
 
 /**
  * RtxServerPage:
@@ -175,4 +175,10 @@ rtx_server_page_new (RtxServer *server,
                            G_CONNECT_SWAPPED);
   update_state (self);
   return GTK_WIDGET (self);
+}
+
+GtkSwitch *
+_rtx_server_page_get_autostart_switch (RtxServerPage *self)
+{
+  return GTK_SWITCH (self->autostart_switch);
 }

@@ -3,7 +3,11 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "rtx-autostart.h"
 #include "rtx-gui-test-utils.h"
+#include "rtx-server-page-private.h"
 #include "rtx-runtime.h"
 #include "rtx-test-utils.h"
 
@@ -326,10 +330,49 @@ test_close_keeps_serving (GuiFixture    *fixture,
   g_strfreev (notified.actions);
 }
 
+/* "Start at login" writes an autostart entry that starts the runtime as a service, and removes
+ * it again. XDG_CONFIG_HOME is this test's own (set in main). */
+static void
+test_autostart (GuiFixture    *fixture,
+                gconstpointer  data)
+{
+  RtxServerPage *page = RTX_SERVER_PAGE (rtx_settings_window_get_server_page (fixture->window));
+  GtkSwitch *toggle = _rtx_server_page_get_autostart_switch (page);
+  g_autofree char *path = rtx_autostart_path ();
+  g_autofree char *expected_dir = g_build_filename (g_getenv ("XDG_CONFIG_HOME"), "autostart",
+                                                    NULL);
+  g_autoptr(GKeyFile) entry = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *exec = NULL;
+
+  g_assert_true (g_str_has_prefix (path, expected_dir));
+  g_assert_false (gtk_switch_get_active (toggle));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  gtk_switch_set_active (toggle, TRUE);
+  g_assert_true (g_key_file_load_from_file (entry, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  exec = g_key_file_get_string (entry, "Desktop Entry", "Exec", NULL);
+  g_assert_cmpstr (exec, ==, "realtimex-runtime --gapplication-service");
+  g_clear_pointer (&exec, g_free);
+  exec = g_key_file_get_string (entry, "Desktop Entry", "Type", NULL);
+  g_assert_cmpstr (exec, ==, "Application");
+
+  gtk_switch_set_active (toggle, FALSE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *config = g_dir_make_tmp ("rtx-gui-config-XXXXXX", NULL);
+  g_autofree char *autostart = NULL;
+  int status;
+
+  /* Before anything reads it: "Start at login" writes here, never into the real ~/.config. */
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+
   if (!rtx_gui_test_init (&argc, &argv)) {
     g_test_skip ("No display");
     return 77;
@@ -342,8 +385,15 @@ main (int    argc,
   g_test_add ("/rtx/gui/api-keys/clipboard-cleared", GuiFixture, NULL,
               rtx_gui_fixture_setup, test_clipboard_cleared, rtx_gui_fixture_teardown);
 
+  g_test_add ("/rtx/gui/server/autostart", GuiFixture, NULL,
+              rtx_gui_fixture_setup, test_autostart, rtx_gui_fixture_teardown);
   g_test_add ("/rtx/gui/app/close-keeps-serving", GuiFixture, NULL,
               rtx_gui_fixture_setup, test_close_keeps_serving, rtx_gui_fixture_teardown);
 
-  return g_test_run ();
+  status = g_test_run ();
+
+  autostart = g_build_filename (config, "autostart", NULL);
+  g_rmdir (autostart);
+  g_rmdir (config);
+  return status;
 }
