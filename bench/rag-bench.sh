@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measurements of the documents issue (bench/RESULTS.md). Run from the source tree after
 # ./tools/test (or ./tools/run) has built build/:
-#   bench/rag-bench.sh [quality|ingest|search|ping|crash|all]
+#   bench/rag-bench.sh [tune|quality|ingest|search|ping|crash|all]
 # Public text nobody here wrote: Debian's package descriptions (Translation-en), which apt
 # fetches with `apt-get update -o Acquire::Languages=en`.
 set -euo pipefail
@@ -30,6 +30,9 @@ translation() {
 meson compile -C "$build" bench/rag-bench bench/ping-during-ingest >&2
 run() { tools/with-test-session "$@"; }
 
+if [ "$what" = tune ] || [ "$what" = all ]; then
+  run "$build/bench/rag-bench" "$(translation)" "$work" tune 1000
+fi
 if [ "$what" = quality ] || [ "$what" = all ]; then
   run "$build/bench/rag-bench" "$(translation)" "$work" quality 3000
 fi

@@ -23,6 +23,13 @@
  */
 
 #define RRF_K            60.0
+/* How much the vector ranking counts against BM25's in the fusion. Chosen on a development
+ * split of Debian's package descriptions (bench/rag-bench.c, "tune"), disjoint from the split
+ * the results are reported on: the built-in embedder's hashed n-grams are much weaker alone
+ * than BM25 there, and any larger vote let its misses push BM25's hits down (RESULTS.md). With
+ * this weight vectors break near-ties and still answer queries that share no word with any
+ * chunk. A stronger embedder deserves a larger weight. */
+#define DEFAULT_VECTOR_WEIGHT 0.01
 #define MIN_CANDIDATES   40
 #define MAX_QUERY_TERMS  32
 #define PINNED_MAX_BYTES (32 * 1024)
@@ -42,6 +49,7 @@ struct _RtxRetriever {
   GObject     parent_instance;
 
   RtxRuntime *runtime;   /* not owned: the runtime owns us */
+  double      vector_weight;
   GMutex      lock;
   GHashTable *matrices;  /* workspace id → Matrix */
 };
@@ -504,7 +512,6 @@ typedef struct {
   gint64 chunk_id;
   double fused;
   double score;
-  int    order;   /* ranking position for the single-ranking modes */
 } Candidate;
 
 static int
@@ -522,7 +529,7 @@ candidate_for (GHashTable *table,
                gint64      chunk_id)
 {
   gpointer found = g_hash_table_lookup (table, &chunk_id);
-  Candidate c = { chunk_id, 0, -1, 0 };
+  Candidate c = { chunk_id, 0, -1 };
 
   if (found != NULL)
     return &g_array_index (list, Candidate, GPOINTER_TO_UINT (found) - 1);
@@ -594,8 +601,7 @@ rtx_retriever_search (RtxRetriever      *self,
     for (guint r = 0; r < n_best; r++) {
       Candidate *c = candidate_for (seen, candidates, m->chunk_ids[best[r]]);
 
-      c->fused += 1.0 / (RRF_K + r + 1);
-      c->order = mode == RTX_RETRIEVAL_VECTOR ? (int) r : c->order;
+      c->fused += (mode == RTX_RETRIEVAL_VECTOR ? 1.0 : self->vector_weight) / (RRF_K + r + 1);
     }
   }
 
@@ -866,8 +872,21 @@ static void
 rtx_retriever_init (RtxRetriever *self)
 {
   g_mutex_init (&self->lock);
+  self->vector_weight = DEFAULT_VECTOR_WEIGHT;
   self->matrices = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify) matrix_free);
+}
+
+/**
+ * rtx_retriever_set_vector_weight:
+ *
+ * The vector ranking's weight in the fusion (BM25's is 1); for the benchmark's tuning.
+ */
+void
+rtx_retriever_set_vector_weight (RtxRetriever *self,
+                                 double        weight)
+{
+  self->vector_weight = weight;
 }
 
 /**

@@ -78,6 +78,8 @@ void          rtx_retriever_scan               (const float       *data,
                                                 guint              k,
                                                 guint             *out_idx,
                                                 guint             *out_len);
+void          rtx_retriever_set_vector_weight  (RtxRetriever      *self,
+                                                double             weight);
 void          rtx_hit_free                     (RtxHit            *hit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtxHit, rtx_hit_free)
