@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "rtx-api-keys-page.h"
+#include "rtx-credentials-page.h"
 #include "rtx-local-apps-page.h"
 #include "rtx-server-page.h"
 #include "rtx-settings-window.h"
@@ -20,6 +21,7 @@ struct _RtxSettingsWindow {
   GtkWidget            *server_page;
   GtkWidget            *keys_page;
   GtkWidget            *local_apps_page;
+  GtkWidget            *credentials_page;
 };
 
 G_DEFINE_FINAL_TYPE (RtxSettingsWindow, rtx_settings_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -58,6 +60,9 @@ rtx_settings_window_new (GtkApplication *application,
   self->local_apps_page = rtx_local_apps_page_new (rtx_server_get_runtime (server));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (self->local_apps_page));
+  self->credentials_page = rtx_credentials_page_new (rtx_server_get_runtime (server));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->credentials_page));
   /* The keys are what people come for. */
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self),
                                            ADW_PREFERENCES_PAGE (self->keys_page));
@@ -83,4 +88,11 @@ rtx_settings_window_get_local_apps_page (RtxSettingsWindow *self)
 {
   g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
   return self->local_apps_page;
+}
+
+GtkWidget *
+rtx_settings_window_get_credentials_page (RtxSettingsWindow *self)
+{
+  g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
+  return self->credentials_page;
 }

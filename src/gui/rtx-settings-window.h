@@ -16,6 +16,7 @@ GtkWidget *rtx_settings_window_new           (GtkApplication    *application,
                                               GSettings         *settings) G_GNUC_WARN_UNUSED_RESULT;
 GtkWidget *rtx_settings_window_get_keys_page (RtxSettingsWindow *self);
 GtkWidget *rtx_settings_window_get_server_page (RtxSettingsWindow *self);
+GtkWidget *rtx_settings_window_get_credentials_page (RtxSettingsWindow *self);
 
 GtkWidget *rtx_settings_window_get_local_apps_page (RtxSettingsWindow *self);
 
