@@ -275,29 +275,34 @@ feed (Call        *call,
       gsize        length,
       GError     **error)
 {
+  gsize start = 0;
   char *newline;
 
   g_string_append_len (call->pending, data, length);
 
-  while ((newline = memchr (call->pending->str, '\n', call->pending->len)) != NULL) {
-    gsize line_len = newline - call->pending->str;
-    g_autofree char *line = g_strndup (call->pending->str, line_len);
+  /* Lines are taken in place; what is left (a partial line) is moved to the front once. */
+  while ((newline = memchr (call->pending->str + start, '\n', call->pending->len - start)) != NULL) {
+    char *line = call->pending->str + start;
+    gsize line_len = newline - line;
 
-    g_string_erase (call->pending, 0, line_len + 1);
+    start += line_len + 1;
     if (line_len > 0 && line[line_len - 1] == '\r')
-      line[line_len - 1] = '\0';
+      line_len--;
+    line[line_len] = '\0';
 
-    if (line[0] == '\0') {
+    if (line_len == 0) {
       if (call->event_data->len > 0) {
-        g_autofree char *event = g_strdup (call->event_data->str);
+        gboolean ok = handle_event (call, call->event_data->str, error);
 
         g_string_truncate (call->event_data, 0);
-        if (!handle_event (call, event, error))
+        if (!ok) {
+          g_string_erase (call->pending, 0, start);
           return FALSE;
+        }
       }
     } else if (line[0] == ':') {
       continue;   /* a keep-alive comment */
-    } else if (g_str_has_prefix (line, "data:")) {
+    } else if (line_len >= 5 && memcmp (line, "data:", 5) == 0) {
       const char *value = line + 5;
 
       if (*value == ' ')
@@ -308,6 +313,7 @@ feed (Call        *call,
     }
     /* event:, id:, retry: and unknown fields carry nothing we use. */
   }
+  g_string_erase (call->pending, 0, start);
 
   if (call->pending->len > MAX_LINE) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
