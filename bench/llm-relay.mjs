@@ -89,7 +89,7 @@ function pct(xs, p) { const s = [...xs].sort((a, b) => a - b); return s[Math.min
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtx-bench-'));
 const upstream = await startChild(process.execPath, [path.join(root, 'tests', 'interop', 'scripted-upstream.mjs')], {});
 const key = spawnSync(BINARY, ['keys', 'create', '--data-dir', dataDir, '--name', 'bench'], { encoding: 'utf8' }).stdout.trim();
-const runtime = await startChild(BINARY, ['--port', '0', '--data-dir', dataDir], {
+const runtime = await startChild(BINARY, ['--headless', '--port', '0', '--data-dir', dataDir], {
   RTX_LLM_PROVIDER: 'generic-openai', RTX_LLM_BASE_URL: `${upstream.url}/v1`, RTX_LLM_MODEL: 'script-fast',
 });
 const auth = { authorization: `Bearer ${key}` };
