@@ -6,6 +6,7 @@
 #include "rtx-api-keys-page.h"
 #include "rtx-credentials-page.h"
 #include "rtx-local-apps-page.h"
+#include "rtx-model-provider-page.h"
 #include "rtx-server-page.h"
 #include "rtx-settings-window.h"
 
@@ -22,6 +23,7 @@ struct _RtxSettingsWindow {
   GtkWidget            *keys_page;
   GtkWidget            *local_apps_page;
   GtkWidget            *credentials_page;
+  GtkWidget            *model_provider_page;
 };
 
 G_DEFINE_FINAL_TYPE (RtxSettingsWindow, rtx_settings_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -63,6 +65,9 @@ rtx_settings_window_new (GtkApplication *application,
   self->credentials_page = rtx_credentials_page_new (rtx_server_get_runtime (server));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (self->credentials_page));
+  self->model_provider_page = rtx_model_provider_page_new (rtx_server_get_runtime (server));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->model_provider_page));
   /* The keys are what people come for. */
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self),
                                            ADW_PREFERENCES_PAGE (self->keys_page));
@@ -95,4 +100,11 @@ rtx_settings_window_get_credentials_page (RtxSettingsWindow *self)
 {
   g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
   return self->credentials_page;
+}
+
+GtkWidget *
+rtx_settings_window_get_model_provider_page (RtxSettingsWindow *self)
+{
+  g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
+  return self->model_provider_page;
 }
