@@ -18,6 +18,9 @@ GtkWidget      *_rtx_local_apps_page_get_output_button (RtxLocalAppsPage *self,
                                                         const char       *app_id);
 void            _rtx_local_apps_page_rebuild_now     (RtxLocalAppsPage *self);
 GtkWidget      *_rtx_local_apps_page_get_add_button  (RtxLocalAppsPage *self);
+GtkSwitch      *_rtx_local_apps_page_get_credential  (RtxLocalAppsPage *self,
+                                                      const char       *app_id,
+                                                      const char       *credential);
 GtkWidget      *_rtx_local_apps_page_get_edit_dialog (RtxLocalAppsPage *self);
 
 G_END_DECLS

@@ -29,6 +29,7 @@ struct _RtxLocalAppsPage {
   GHashTable         *run_buttons;     /* app id → GtkButton */
   GHashTable         *output_buttons;  /* app id → GtkButton */
   GHashTable         *switches;        /* "app id\npermission" → GtkSwitch */
+  GHashTable         *credential_switches; /* "app id\ncredential" → GtkSwitch */
   guint               rebuild_id;
 
   GtkWidget          *output_window;
@@ -146,6 +147,19 @@ on_switch_active_cb (GtkSwitch        *sw,
                                                                 : RTX_PERMISSION_DENIED,
                                      actor (), &error))
     rtx_gui_show_error (GTK_WIDGET (self), _("Could not change the permission"), error);
+}
+
+static void
+on_credential_active_cb (GtkSwitch        *sw,
+                         GParamSpec       *pspec,
+                         RtxLocalAppsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rtx_local_apps_set_credential (self->apps, g_object_get_data (G_OBJECT (sw), "app-id"),
+                                      g_object_get_data (G_OBJECT (sw), "credential"),
+                                      gtk_switch_get_active (sw), actor (), &error))
+    rtx_gui_show_error (GTK_WIDGET (self), _("Could not assign the credential"), error);
 }
 
 static void
@@ -392,6 +406,39 @@ add_permission_rows (RtxLocalAppsPage  *self,
   }
 }
 
+/* Every credential of Settings > Credentials, with a switch: assigned to this app or not. An
+ * env_var one goes into its environment at its next start. */
+static void
+add_credential_rows (RtxLocalAppsPage  *self,
+                     AdwExpanderRow    *row,
+                     const RtxLocalApp *app)
+{
+  RtxCredentials *vault = rtx_runtime_get_credentials (self->runtime);
+  g_autoptr(GPtrArray) credentials = rtx_credentials_list (vault, NULL);
+  g_auto(GStrv) assigned = rtx_local_apps_list_credentials (self->apps, app->id, NULL, NULL);
+
+  for (guint i = 0; credentials != NULL && i < credentials->len; i++) {
+    RtxCredential *credential = g_ptr_array_index (credentials, i);
+    g_autofree char *title = g_strdup_printf (_("Credential “%s”"), credential->name);
+    GtkWidget *sw = gtk_switch_new ();
+
+    gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+    gtk_switch_set_active (GTK_SWITCH (sw),
+                           assigned != NULL &&
+                           g_strv_contains ((const char * const *) assigned, credential->name));
+    g_object_set_data_full (G_OBJECT (sw), "app-id", g_strdup (app->id), g_free);
+    g_object_set_data_full (G_OBJECT (sw), "credential", g_strdup (credential->name), g_free);
+    g_signal_connect (sw, "notify::active", G_CALLBACK (on_credential_active_cb), self);
+    action_row (row, title,
+                g_str_equal (credential->type, "env_var")
+                ? _("Assigned: in its environment from its next start")
+                : credential->type,
+                sw);
+    g_hash_table_insert (self->credential_switches,
+                         g_strdup_printf ("%s\n%s", app->id, credential->name), sw);
+  }
+}
+
 static GtkWidget *
 app_row (RtxLocalAppsPage  *self,
          const RtxLocalApp *app)
@@ -416,6 +463,7 @@ app_row (RtxLocalAppsPage  *self,
               button_for (_("_Edit"), app->id, G_CALLBACK (on_edit_clicked_cb), self));
   action_row (ADW_EXPANDER_ROW (row), _("Latest Output"), NULL, output);
   add_permission_rows (self, ADW_EXPANDER_ROW (row), app);
+  add_credential_rows (self, ADW_EXPANDER_ROW (row), app);
   action_row (ADW_EXPANDER_ROW (row), _("Reset Permissions"),
               _("Forget every decision, so the app asks again"),
               button_for (_("_Reset"), app->id, G_CALLBACK (on_reset_clicked_cb), self));
@@ -446,6 +494,7 @@ rebuild (RtxLocalAppsPage *self)
   g_hash_table_remove_all (self->run_buttons);
   g_hash_table_remove_all (self->output_buttons);
   g_hash_table_remove_all (self->switches);
+  g_hash_table_remove_all (self->credential_switches);
 
   for (guint i = 0; apps != NULL && i < apps->len; i++) {
     GtkWidget *row = app_row (self, g_ptr_array_index (apps, i));
@@ -508,6 +557,7 @@ rtx_local_apps_page_dispose (GObject *object)
   g_clear_pointer (&self->run_buttons, g_hash_table_unref);
   g_clear_pointer (&self->output_buttons, g_hash_table_unref);
   g_clear_pointer (&self->switches, g_hash_table_unref);
+  g_clear_pointer (&self->credential_switches, g_hash_table_unref);
 
   G_OBJECT_CLASS (rtx_local_apps_page_parent_class)->dispose (object);
 }
@@ -545,6 +595,7 @@ rtx_local_apps_page_init (RtxLocalAppsPage *self)
   self->run_buttons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->output_buttons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->credential_switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 GtkWidget *
@@ -560,6 +611,9 @@ rtx_local_apps_page_new (RtxRuntime *runtime)
   self->launcher = g_object_ref (rtx_runtime_get_app_launcher (runtime));
   g_signal_connect_swapped (self->apps, "changed", G_CALLBACK (schedule_rebuild), self);
   g_signal_connect_swapped (self->launcher, "state-changed", G_CALLBACK (schedule_rebuild), self);
+  /* Credentials change elsewhere (Settings > Credentials, the admin API): showing the page again
+   * shows them as they are. */
+  g_signal_connect (self, "map", G_CALLBACK (schedule_rebuild), NULL);
   rebuild (self);
 
   return GTK_WIDGET (self);
@@ -621,4 +675,14 @@ GtkWidget *
 _rtx_local_apps_page_get_edit_dialog (RtxLocalAppsPage *self)
 {
   return self->edit_dialog;
+}
+
+GtkSwitch *
+_rtx_local_apps_page_get_credential (RtxLocalAppsPage *self,
+                                     const char       *app_id,
+                                     const char       *credential)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n%s", app_id, credential);
+
+  return g_hash_table_lookup (self->credential_switches, key);
 }

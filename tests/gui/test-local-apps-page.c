@@ -146,6 +146,29 @@ test_permission_switch (GuiFixture    *fixture,
   rtx_gui_test_iterate (100);
   sw = _rtx_local_apps_page_get_permission (page_of (fixture), app->id, "llm.chat");
   g_assert_false (gtk_switch_get_active (sw));
+
+  /* A credential of Settings > Credentials is assigned with its switch. */
+  {
+    RtxCredentials *vault = rtx_runtime_get_credentials (runtime);
+    g_autoptr(JsonNode) payload = json_from_string ("{\"name\":\"GUI_VAR\",\"value\":\"v\"}",
+                                                    NULL);
+    g_autoptr(RtxCredential) credential = NULL;
+    g_auto(GStrv) assigned = NULL;
+
+    credential = rtx_credentials_create (vault, "gui-env", "env_var",
+                                         json_node_get_object (payload), NULL, &test_actor,
+                                         &error);
+    g_assert_no_error (error);
+    /* As showing the page again does. */
+    _rtx_local_apps_page_rebuild_now (page_of (fixture));
+    sw = _rtx_local_apps_page_get_credential (page_of (fixture), app->id, "gui-env");
+    g_assert_nonnull (sw);
+    g_assert_false (gtk_switch_get_active (sw));
+    gtk_switch_set_active (sw, TRUE);
+    assigned = rtx_local_apps_list_credentials (apps, app->id, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstrv (assigned, ((const char *[]) { "gui-env", NULL }));
+  }
 }
 
 static void
