@@ -36,6 +36,9 @@ struct _RtxRuntime {
   /* Services of the layers above core (rag/, llm/), by name; released first on dispose,
    * while the database they use is still open. */
   GHashTable *extensions;
+  RtxAgents           *agents;
+  RtxActivities       *activities;
+  RtxTasks            *tasks;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -47,6 +50,9 @@ rtx_runtime_dispose (GObject *object)
 
   /* First, while everything they use is still there. */
   g_clear_pointer (&self->extensions, g_hash_table_unref);
+  g_clear_object (&self->tasks);
+  g_clear_object (&self->activities);
+  g_clear_object (&self->agents);
   g_clear_object (&self->memberships);
   g_clear_object (&self->users);
   g_clear_object (&self->credentials);
@@ -182,6 +188,9 @@ rtx_runtime_new (const char  *data_dir,
   self->app_launcher = rtx_app_launcher_new (self->local_apps, self->credentials);
   self->documents = rtx_documents_new (self->db, self->data_dir);
   self->extensions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->agents = rtx_agents_new (self->db);
+  self->activities = rtx_activities_new (self->db);
+  self->tasks = rtx_tasks_new (self->db);
 
   return g_steal_pointer (&self);
 }
@@ -318,6 +327,30 @@ rtx_runtime_get_app_launcher (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->app_launcher;
+}
+
+RtxAgents *
+rtx_runtime_get_agents (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->agents;
+}
+
+RtxActivities *
+rtx_runtime_get_activities (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->activities;
+}
+
+RtxTasks *
+rtx_runtime_get_tasks (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->tasks;
 }
 
 RtxMemberships *

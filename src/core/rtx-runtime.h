@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "rtx-activities.h"
+#include "rtx-agents.h"
 #include "rtx-api-keys.h"
 #include "rtx-chats.h"
 #include "rtx-credentials.h"
@@ -14,6 +16,7 @@
 #include "rtx-documents.h"
 #include "rtx-secrets.h"
 #include "rtx-settings.h"
+#include "rtx-tasks.h"
 #include "rtx-threads.h"
 #include "rtx-workspaces.h"
 #include "rtx-memberships.h"
@@ -49,6 +52,9 @@ gpointer    rtx_runtime_get_extension    (RtxRuntime  *self,
 void        rtx_runtime_set_extension    (RtxRuntime  *self,
                                           const char  *name,
                                           GObject     *extension);
+RtxAgents           *rtx_runtime_get_agents            (RtxRuntime *self);
+RtxActivities       *rtx_runtime_get_activities        (RtxRuntime *self);
+RtxTasks            *rtx_runtime_get_tasks             (RtxRuntime *self);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);

@@ -24,10 +24,14 @@ typedef struct {
 extern const RtxHandlerBinding rtx_handlers_openai_compat[];
 extern const RtxHandlerBinding rtx_handlers_public_system[];
 extern const RtxHandlerBinding rtx_handlers_sdk_credentials[];
+extern const RtxHandlerBinding rtx_handlers_sdk_activities[];
 extern const RtxHandlerBinding rtx_handlers_sdk_local_apps[];
+extern const RtxHandlerBinding rtx_handlers_sdk_platform[];
+extern const RtxHandlerBinding rtx_handlers_sdk_webhooks[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin_workspaces[];
 extern const RtxHandlerBinding rtx_handlers_standard_settings[];
+extern const RtxHandlerBinding rtx_handlers_standard_agents[];
 extern const RtxHandlerBinding rtx_handlers_standard_auth[];
 extern const RtxHandlerBinding rtx_handlers_standard_credentials[];
 extern const RtxHandlerBinding rtx_handlers_standard_local_apps[];

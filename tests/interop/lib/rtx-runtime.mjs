@@ -32,10 +32,11 @@ export class Runtime {
     return key;
   }
 
-  async start () {
+  // `env`: variables added to the runtime's environment (e.g. RTX_LLM_* for a model).
+  async start (env = {}) {
     const log = createWriteStream(join(this.logDir, `interop-${this.name}-${process.pid}.log`));
     this.process = spawn(BINARY, ['--headless', '--port', '0', '--data-dir', this.dataDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.process.stderr.pipe(log);
     this.exited = new Promise(resolve => this.process.on('exit', code => resolve(code)));
     this.port = await new Promise((resolve, reject) => {
