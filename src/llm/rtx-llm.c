@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "rtx-error.h"
 #include "rtx-llm-builtin.h"
 #include "rtx-llm-openai.h"
 #include "rtx-llm.h"
@@ -212,4 +213,74 @@ rtx_llm_get_embedding_provider (RtxLlm *self)
                             "RTX_EMBEDDING_MODEL", "EmbeddingModelPref", NULL);
 
   return g_object_ref (self->builtin);
+}
+
+/* Whether an OpenAI-compatible server is configured (a base URL for chats, or one for
+ * embeddings, which falls back to the chat's). */
+gboolean
+rtx_llm_openai_is_configured (RtxLlm   *self,
+                              gboolean  for_embedding)
+{
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (RTX_IS_LLM (self), FALSE);
+
+  if (for_embedding)
+    base = rtx_llm_config_get (self, "RTX_EMBEDDING_BASE_URL", "EmbeddingBasePath");
+  if (base == NULL)
+    base = rtx_llm_config_get (self, "RTX_LLM_BASE_URL", "GenericOpenAiBasePath");
+  return base != NULL && *base != '\0';
+}
+
+/**
+ * rtx_llm_find_provider:
+ * @self: the providers
+ * @name: (nullable): `builtin` (or `native`), `generic-openai` (or `openai`), or %NULL for
+ *   the configured one
+ * @model: (nullable): a model instead of the configured one (the built-in provider has one)
+ * @for_embedding: find an embedder rather than a chat provider
+ * @error: return location for an error
+ *
+ * A provider that a caller names, as the SDK's LLM routes let an app choose one.
+ *
+ * Returns: (transfer full) (nullable): the provider, or %NULL with %RTX_ERROR_NOT_FOUND for
+ *   an unknown name or an OpenAI-compatible provider with no server configured
+ */
+RtxLlmProvider *
+rtx_llm_find_provider (RtxLlm      *self,
+                       const char  *name,
+                       const char  *model,
+                       gboolean     for_embedding,
+                       GError     **error)
+{
+  g_return_val_if_fail (RTX_IS_LLM (self), NULL);
+
+  if (name == NULL || *name == '\0') {
+    if (model == NULL)
+      return for_embedding ? rtx_llm_get_embedding_provider (self)
+                           : rtx_llm_get_chat_provider (self, NULL);
+    {
+      g_autoptr(RtxLlmProvider) configured = for_embedding ? rtx_llm_get_embedding_provider (self)
+                                                           : rtx_llm_get_chat_provider (self, NULL);
+
+      name = rtx_llm_provider_is_builtin (configured) ? "builtin" : "generic-openai";
+      return rtx_llm_find_provider (self, name, model, for_embedding, error);
+    }
+  }
+
+  if (g_str_equal (name, "builtin") || g_str_equal (name, "native"))
+    return g_object_ref (self->builtin);
+
+  if ((g_str_equal (name, "generic-openai") || g_str_equal (name, "openai")) &&
+      rtx_llm_openai_is_configured (self, for_embedding)) {
+    if (for_embedding)
+      return openai_provider (self, "RTX_EMBEDDING_BASE_URL", "EmbeddingBasePath",
+                              "RTX_EMBEDDING_MODEL", "EmbeddingModelPref", model);
+    return openai_provider (self, "RTX_LLM_BASE_URL", "GenericOpenAiBasePath",
+                            "RTX_LLM_MODEL", "GenericOpenAiModelPref", model);
+  }
+
+  g_set_error (error, RTX_ERROR, RTX_ERROR_NOT_FOUND,
+               "The provider “%s” is not available", name);
+  return NULL;
 }

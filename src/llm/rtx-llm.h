@@ -22,5 +22,12 @@ char           *rtx_llm_config_get             (RtxLlm             *self,
                                                 const char         *env,
                                                 const char         *setting) G_GNUC_WARN_UNUSED_RESULT;
 void            rtx_llm_forget_key             (RtxLlm             *self);
+gboolean        rtx_llm_openai_is_configured   (RtxLlm             *self,
+                                                gboolean            for_embedding);
+RtxLlmProvider *rtx_llm_find_provider          (RtxLlm             *self,
+                                                const char         *name,
+                                                const char         *model,
+                                                gboolean            for_embedding,
+                                                GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -248,6 +248,26 @@ rtx_event_stream_send_data (RtxEventStream *self,
   write_raw (self, event, strlen (event));
 }
 
+/* Sends `event: <event>\ndata: <data>\n\n`: a named event (the SDK's `error`, and the TTS
+ * stream's `chunk`, `info` and `done`). @event and @data must be one line each. */
+void
+rtx_event_stream_send_event (RtxEventStream *self,
+                             const char     *event,
+                             const char     *data)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (RTX_IS_EVENT_STREAM (self));
+  g_return_if_fail (event != NULL && strchr (event, '\n') == NULL);
+  g_return_if_fail (data != NULL && strchr (data, '\n') == NULL);
+
+  if (!self->open)
+    return;
+
+  text = g_strconcat ("event: ", event, "\ndata: ", data, "\n\n", NULL);
+  write_raw (self, text, strlen (text));
+}
+
 void
 rtx_event_stream_send_json (RtxEventStream *self,
                             JsonNode       *node)

@@ -8,6 +8,7 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_public_system,
   rtx_handlers_sdk_credentials,
   rtx_handlers_sdk_activities,
+  rtx_handlers_sdk_llm,
   rtx_handlers_sdk_local_apps,
   rtx_handlers_sdk_platform,
   rtx_handlers_sdk_webhooks,

@@ -25,6 +25,7 @@ extern const RtxHandlerBinding rtx_handlers_openai_compat[];
 extern const RtxHandlerBinding rtx_handlers_public_system[];
 extern const RtxHandlerBinding rtx_handlers_sdk_credentials[];
 extern const RtxHandlerBinding rtx_handlers_sdk_activities[];
+extern const RtxHandlerBinding rtx_handlers_sdk_llm[];
 extern const RtxHandlerBinding rtx_handlers_sdk_local_apps[];
 extern const RtxHandlerBinding rtx_handlers_sdk_platform[];
 extern const RtxHandlerBinding rtx_handlers_sdk_webhooks[];

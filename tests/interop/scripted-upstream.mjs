@@ -14,6 +14,7 @@
 //   script-crlf                    streams with CRLF line ends, event:/id: fields, a JSON event
 //                                  split over two data: lines, and no [DONE] (EOF after the
 //                                  finish_reason)
+//   script-break                   streams three tokens, then drops the connection mid-stream
 //   script-refuse-key              answers 401 unless the request carries the expected key
 // Every request is recorded (method, path, body, authorization); a request whose client goes
 // away before the answer is complete is recorded in `cancelled`.
@@ -163,6 +164,11 @@ export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
     if (model === 'script-malformed') {
       res.write('data: {"choices": [ this is not json\n\n');
       res.end();
+      return;
+    }
+    if (model === 'script-break') {
+      for (const t of tokens.slice(0, 3)) send(chunk(id, model, { content: t }));
+      setTimeout(() => res.destroy(), 50);
       return;
     }
     if (model === 'script-stall') {
