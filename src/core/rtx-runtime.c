@@ -39,6 +39,7 @@ struct _RtxRuntime {
   RtxAgents           *agents;
   RtxActivities       *activities;
   RtxTasks            *tasks;
+  RtxVectorStore      *vector_store;
 };
 
 G_DEFINE_FINAL_TYPE (RtxRuntime, rtx_runtime, G_TYPE_OBJECT)
@@ -50,6 +51,7 @@ rtx_runtime_dispose (GObject *object)
 
   /* First, while everything they use is still there. */
   g_clear_pointer (&self->extensions, g_hash_table_unref);
+  g_clear_object (&self->vector_store);
   g_clear_object (&self->tasks);
   g_clear_object (&self->activities);
   g_clear_object (&self->agents);
@@ -191,6 +193,7 @@ rtx_runtime_new (const char  *data_dir,
   self->agents = rtx_agents_new (self->db);
   self->activities = rtx_activities_new (self->db);
   self->tasks = rtx_tasks_new (self->db);
+  self->vector_store = rtx_vector_store_new (self->db);
 
   return g_steal_pointer (&self);
 }
@@ -351,6 +354,14 @@ rtx_runtime_get_tasks (RtxRuntime *self)
   g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
 
   return self->tasks;
+}
+
+RtxVectorStore *
+rtx_runtime_get_vector_store (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->vector_store;
 }
 
 RtxMemberships *

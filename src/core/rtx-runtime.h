@@ -18,6 +18,7 @@
 #include "rtx-settings.h"
 #include "rtx-tasks.h"
 #include "rtx-threads.h"
+#include "rtx-vector-store.h"
 #include "rtx-workspaces.h"
 #include "rtx-memberships.h"
 #include "rtx-users.h"
@@ -55,6 +56,7 @@ void        rtx_runtime_set_extension    (RtxRuntime  *self,
 RtxAgents           *rtx_runtime_get_agents            (RtxRuntime *self);
 RtxActivities       *rtx_runtime_get_activities        (RtxRuntime *self);
 RtxTasks            *rtx_runtime_get_tasks             (RtxRuntime *self);
+RtxVectorStore      *rtx_runtime_get_vector_store      (RtxRuntime *self);
 
 char       *rtx_runtime_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_runtime_operator_name    (void);
