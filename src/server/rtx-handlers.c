@@ -11,6 +11,7 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_sdk_llm,
   rtx_handlers_sdk_local_apps,
   rtx_handlers_sdk_platform,
+  rtx_handlers_sdk_tts,
   rtx_handlers_sdk_vectors,
   rtx_handlers_sdk_webhooks,
   rtx_handlers_standard_admin,

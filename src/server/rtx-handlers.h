@@ -28,6 +28,7 @@ extern const RtxHandlerBinding rtx_handlers_sdk_activities[];
 extern const RtxHandlerBinding rtx_handlers_sdk_llm[];
 extern const RtxHandlerBinding rtx_handlers_sdk_local_apps[];
 extern const RtxHandlerBinding rtx_handlers_sdk_platform[];
+extern const RtxHandlerBinding rtx_handlers_sdk_tts[];
 extern const RtxHandlerBinding rtx_handlers_sdk_vectors[];
 extern const RtxHandlerBinding rtx_handlers_sdk_webhooks[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin[];
