@@ -386,10 +386,27 @@ rtx_tasks_set_status (RtxTasks    *self,
   return rtx_db_step_done (self->db, stmt, error);
 }
 
+/* A run in a new thread (`create_new`): the task names the thread that was made. */
+static gboolean
+set_thread (RtxTasks    *self,
+            const char  *uuid,
+            const char  *thread_slug,
+            GError     **error)
+{
+  g_autoptr(RtxStmt) stmt = NULL;
+
+  stmt = rtx_db_prepare (self->db, "UPDATE tasks SET thread_slug = ?2 WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, thread_slug, -1, SQLITE_TRANSIENT);
+  return rtx_db_step_done (self->db, stmt, error);
+}
+
 /**
  * rtx_tasks_start_run:
  *
- * Records that an agent started working on a task.
+ * Records that an agent started working on a task, and the thread it works in.
  *
  * Returns: the run's id, or 0 with @error set
  */
@@ -403,6 +420,7 @@ rtx_tasks_start_run (RtxTasks    *self,
 {
   g_autoptr(RtxStmt) stmt = NULL;
   g_autofree char *now = rtx_timestamp_now_iso ();
+  gint64 run_id;
 
   g_return_val_if_fail (RTX_IS_TASKS (self), 0);
 
@@ -419,8 +437,11 @@ rtx_tasks_start_run (RtxTasks    *self,
   sqlite3_bind_text (stmt, 5, now, -1, SQLITE_TRANSIENT);
   if (!rtx_db_step_done (self->db, stmt, error))
     return 0;
+  run_id = sqlite3_last_insert_rowid (sqlite3_db_handle (stmt));
 
-  return sqlite3_last_insert_rowid (sqlite3_db_handle (stmt));
+  if (thread_slug != NULL && !set_thread (self, uuid, thread_slug, error))
+    return 0;
+  return run_id;
 }
 
 /**

@@ -134,6 +134,7 @@ for (const mode of ['development', 'production']) {
     assert.equal(task.runs[0].status, 'completed');
     assert.equal(task.runs[0].agent_name, 'mail-sorter');
     assert.equal(task.runs[0].thread_slug, trigger.thread_slug);
+    assert.equal(task.thread_slug, trigger.thread_slug, 'create_new became the new thread');
 
     // The run's exchange is in that thread, with the prompt and the raw data.
     const { history } = await world.admin('GET',
