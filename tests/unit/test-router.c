@@ -245,9 +245,12 @@ assert_response_has_schema (RtxRouter  *router,
   g_assert_true (json_object_has_member (object, "description"));
   g_assert_true (json_object_has_member (object, "content"));
   content = json_object_get_object_member (object, "content");
-  /* Every body is JSON, except the SSE streams of the streaming routes (DESIGN.md §1). */
-  if (json_object_has_member (content, "text/event-stream")) {
-    media = json_object_get_object_member (content, "text/event-stream");
+  /* Every body is JSON, except the SSE streams of the streaming routes and audio (DESIGN.md
+   * §1). */
+  if (json_object_has_member (content, "text/event-stream") ||
+      json_object_has_member (content, "audio/wav")) {
+    media = json_object_get_object_member (content, json_object_has_member (content, "audio/wav")
+                                                    ? "audio/wav" : "text/event-stream");
     g_assert_true (json_object_has_member (media, "schema"));
     return;
   }
