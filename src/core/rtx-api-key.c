@@ -85,10 +85,15 @@ rtx_format_timestamp (gint64 unix_seconds)
   return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          gint64       unix_seconds)
+/**
+ * rtx_json_builder_add_time:
+ *
+ * Adds @member as an ISO 8601 UTC time, or null for 0: the one way times appear in JSON.
+ */
+void
+rtx_json_builder_add_time (JsonBuilder *builder,
+                           const char  *member,
+                           gint64       unix_seconds)
 {
   g_autofree char *text = rtx_format_timestamp (unix_seconds);
 
@@ -135,7 +140,7 @@ rtx_api_key_to_json (const RtxApiKey *key)
   json_builder_add_boolean_value (builder, key->admin);
   add_string (builder, "createdBy", key->created_by);
   add_string (builder, "createdVia", key->created_via);
-  add_time (builder, "createdAt", key->created_at);
+  rtx_json_builder_add_time (builder, "createdAt", key->created_at);
   json_builder_set_member_name (builder, "replacesKeyId");
   if (key->replaces_key_id > 0)
     json_builder_add_int_value (builder, key->replaces_key_id);
@@ -143,11 +148,11 @@ rtx_api_key_to_json (const RtxApiKey *key)
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "copyable");
   json_builder_add_boolean_value (builder, key->in_keyring && rtx_api_key_is_active (key));
-  add_time (builder, "lastUsedAt", key->last_used_at);
+  rtx_json_builder_add_time (builder, "lastUsedAt", key->last_used_at);
   add_string (builder, "lastUsedSurface", key->last_used_surface);
   json_builder_set_member_name (builder, "active");
   json_builder_add_boolean_value (builder, rtx_api_key_is_active (key));
-  add_time (builder, "deactivatedAt", key->deactivated_at);
+  rtx_json_builder_add_time (builder, "deactivatedAt", key->deactivated_at);
   add_string (builder, "deactivatedBy", key->deactivated_by);
   /* AnythingLLM's admin list shows the owner as {id, username, role}. */
   json_builder_set_member_name (builder, "owner");

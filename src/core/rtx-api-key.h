@@ -43,6 +43,9 @@ gboolean   rtx_api_key_is_active    (const RtxApiKey *key);
 JsonNode  *rtx_api_key_to_json      (const RtxApiKey *key) G_GNUC_WARN_UNUSED_RESULT;
 gboolean   rtx_api_key_sees_all_workspaces (const RtxApiKey *key);
 char      *rtx_format_timestamp     (gint64           unix_seconds) G_GNUC_WARN_UNUSED_RESULT;
+void       rtx_json_builder_add_time (JsonBuilder    *builder,
+                                      const char     *member,
+                                      gint64          unix_seconds);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtxApiKey, rtx_api_key_free)
 

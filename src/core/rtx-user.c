@@ -86,20 +86,6 @@ invalid:
   return FALSE;
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          gint64       unix_seconds)
-{
-  g_autofree char *text = rtx_format_timestamp (unix_seconds);
-
-  json_builder_set_member_name (builder, member);
-  if (text != NULL)
-    json_builder_add_string_value (builder, text);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * rtx_user_to_json:
  *
@@ -133,8 +119,8 @@ rtx_user_to_json (const RtxUser *user)
   json_builder_add_string_value (builder, user->bio != NULL ? user->bio : "");
   json_builder_set_member_name (builder, "pfpFilename");
   json_builder_add_null_value (builder);
-  add_time (builder, "createdAt", user->created_at);
-  add_time (builder, "lastUpdatedAt", user->updated_at);
+  rtx_json_builder_add_time (builder, "createdAt", user->created_at);
+  rtx_json_builder_add_time (builder, "lastUpdatedAt", user->updated_at);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
