@@ -7,6 +7,7 @@
 
 #include "rtx-credential-use.h"
 #include "rtx-error.h"
+#include "rtx-key-format.h"
 
 /**
  * SECTION:rtx-credential-use
@@ -229,10 +230,22 @@ rtx_credential_use_apply_to_headers (const RtxCredentialUse  *use,
   return TRUE;
 }
 
-/* The query of @uri without any parameter named @name, still encoded. */
+static gboolean
+same_secret (const char *a,
+             const char *b)
+{
+  gsize length = strlen (a);
+
+  return length == strlen (b) && rtx_const_time_equal ((const guint8 *) a, (const guint8 *) b,
+                                                       length);
+}
+
+/* The query of @uri without any parameter named @name (and, when @value is given, holding
+ * exactly @value), still encoded. */
 static GString *
 query_without (GUri       *uri,
-               const char *name)
+               const char *name,
+               const char *value)
 {
   const char *query = g_uri_get_query (uri);
   g_auto(GStrv) pairs = NULL;
@@ -243,11 +256,20 @@ query_without (GUri       *uri,
 
   pairs = g_strsplit (query, "&", -1);
   for (guint i = 0; pairs[i] != NULL; i++) {
-    g_autofree char *key = g_strndup (pairs[i], strcspn (pairs[i], "="));
+    gsize key_length = strcspn (pairs[i], "=");
+    g_autofree char *key = g_strndup (pairs[i], key_length);
     g_autofree char *decoded = g_uri_unescape_string (key, NULL);
+    g_autoptr(RtxSecret) held = NULL;
 
-    if (*pairs[i] == '\0' || g_strcmp0 (decoded, name) == 0)
+    if (*pairs[i] == '\0')
       continue;
+    if (g_strcmp0 (decoded, name) == 0) {
+      if (value == NULL)
+        continue;
+      held = g_uri_unescape_string (pairs[i] + key_length + (pairs[i][key_length] == '='), NULL);
+      if (held != NULL && same_secret (held, value))
+        continue;
+    }
     if (kept->len > 0)
       g_string_append_c (kept, '&');
     g_string_append (kept, pairs[i]);
@@ -285,7 +307,7 @@ rtx_credential_use_apply_to_uri (const RtxCredentialUse  *use,
   if (parsed == NULL)
     return NULL;
 
-  query = query_without (parsed, use->name);
+  query = query_without (parsed, use->name, NULL);
   name = g_uri_escape_string (use->name, NULL, FALSE);
   value = g_uri_escape_string (use->value, NULL, FALSE);
   g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", name, value);
@@ -293,6 +315,40 @@ rtx_credential_use_apply_to_uri (const RtxCredentialUse  *use,
   return g_uri_join (G_URI_FLAGS_ENCODED, g_uri_get_scheme (parsed), g_uri_get_userinfo (parsed),
                      g_uri_get_host (parsed), g_uri_get_port (parsed), g_uri_get_path (parsed),
                      query->str, g_uri_get_fragment (parsed));
+}
+
+/**
+ * rtx_credential_use_strip_uri:
+ * @uri: an absolute URI
+ *
+ * Removes a query_auth credential from @uri: every parameter of its name that holds its value
+ * (parameters of that name holding something else are another service's and stay). For a URI
+ * that is kept or shown after a request, such as the final URL of a fetch, which may have come
+ * back from a redirect with the credential in it. Other credentials leave @uri as it is.
+ *
+ * Returns: (transfer full) (nullable): the URI without the credential, or %NULL if @uri does
+ *   not parse
+ */
+char *
+rtx_credential_use_strip_uri (const RtxCredentialUse *use,
+                              const char             *uri)
+{
+  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(GString) query = NULL;
+
+  g_return_val_if_fail (use != NULL, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  if (parsed == NULL)
+    return NULL;
+  if (use->target != RTX_CREDENTIAL_TARGET_QUERY || g_uri_get_query (parsed) == NULL)
+    return g_strdup (uri);
+
+  query = query_without (parsed, use->name, use->value);
+  return g_uri_join (G_URI_FLAGS_ENCODED, g_uri_get_scheme (parsed), g_uri_get_userinfo (parsed),
+                     g_uri_get_host (parsed), g_uri_get_port (parsed), g_uri_get_path (parsed),
+                     query->len > 0 ? query->str : NULL, g_uri_get_fragment (parsed));
 }
 
 /**

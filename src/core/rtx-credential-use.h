@@ -51,6 +51,8 @@ gboolean             rtx_credential_use_apply_to_headers    (const RtxCredential
 char                *rtx_credential_use_apply_to_uri        (const RtxCredentialUse  *use,
                                                              const char              *uri,
                                                              GError                 **error);
+char                *rtx_credential_use_strip_uri           (const RtxCredentialUse  *use,
+                                                             const char              *uri);
 char               **rtx_credential_use_apply_to_environ    (const RtxCredentialUse  *use,
                                                              char                   **envp,
                                                              GError                 **error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "rtx-credential-use.h"
 #include "rtx-credentials-async.h"
 
 typedef enum {
@@ -9,6 +10,7 @@ typedef enum {
   OP_UPDATE,
   OP_DELETE,
   OP_READ_PAYLOAD,
+  OP_GET_USE,
 } Op;
 
 /* What the worker needs, copied: the caller's strings and objects may be gone, or touched on
@@ -64,6 +66,7 @@ run_op (GTask        *task,
   g_autoptr(GError) error = NULL;
   GPtrArray *list;
   JsonObject *payload;
+  RtxCredentialUse *use;
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -94,6 +97,13 @@ run_op (GTask        *task,
       payload = rtx_credentials_read_payload (self, data->name, &actor, &error);
       if (payload != NULL) {
         g_task_return_pointer (task, payload, (GDestroyNotify) json_object_unref);
+        return;
+      }
+      break;
+    case OP_GET_USE:
+      use = rtx_credentials_get_use (self, data->name, &actor, &error);
+      if (use != NULL) {
+        g_task_return_pointer (task, use, (GDestroyNotify) rtx_credential_use_free);
         return;
       }
       break;
@@ -334,4 +344,39 @@ rtx_credentials_read_payload_finish (RtxCredentials  *self,
     *out_credential = g_steal_pointer (&data->credential);
   }
   return payload;
+}
+
+/**
+ * rtx_credentials_get_use_async:
+ *
+ * Runs rtx_credentials_get_use() in a worker thread (an audited read).
+ */
+void
+rtx_credentials_get_use_async (RtxCredentials      *self,
+                               const char          *name,
+                               const RtxActor      *actor,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (RTX_IS_CREDENTIALS (self));
+  g_return_if_fail (actor != NULL);
+
+  start_op (self, op_data_new (OP_GET_USE, name), actor, rtx_credentials_get_use_async,
+            cancellable, callback, user_data);
+}
+
+/**
+ * rtx_credentials_get_use_finish:
+ *
+ * Returns: (transfer full): how to apply the credential
+ */
+RtxCredentialUse *
+rtx_credentials_get_use_finish (RtxCredentials  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

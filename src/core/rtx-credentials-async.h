@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "rtx-credential-use.h"
 #include "rtx-credentials.h"
 
 G_BEGIN_DECLS
@@ -61,6 +62,15 @@ void            rtx_credentials_read_payload_async  (RtxCredentials      *self,
 JsonObject     *rtx_credentials_read_payload_finish (RtxCredentials      *self,
                                                      GAsyncResult        *result,
                                                      RtxCredential      **out_credential,
+                                                     GError             **error);
+void            rtx_credentials_get_use_async       (RtxCredentials      *self,
+                                                     const char          *name,
+                                                     const RtxActor      *actor,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+RtxCredentialUse *rtx_credentials_get_use_finish    (RtxCredentials      *self,
+                                                     GAsyncResult        *result,
                                                      GError             **error);
 
 G_END_DECLS

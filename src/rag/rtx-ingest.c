@@ -90,6 +90,7 @@ rtx_ingest_request_free (RtxIngestRequest *request)
   g_free (request->text);
   g_free (request->link);
   g_clear_pointer (&request->headers, g_hash_table_unref);
+  g_clear_pointer (&request->credential, rtx_credential_use_free);
   g_free (request->folder);
   g_clear_pointer (&request->metadata, json_object_unref);
   g_clear_pointer (&request->workspace_ids, g_array_unref);
@@ -170,8 +171,8 @@ fetch_link (RtxIngest          *self,
   }
   request->path = g_strdup (tmpl);
 
-  ok = rtx_link_fetch (request->link, request->headers, &self->link_policy, fd,
-                       &content_type, &final_url, cancellable, error);
+  ok = rtx_link_fetch (request->link, request->headers, request->credential, &self->link_policy,
+                       fd, &content_type, &final_url, cancellable, error);
   close (fd);
   if (!ok)
     return FALSE;

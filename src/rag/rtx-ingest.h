@@ -24,21 +24,25 @@ typedef enum {
  * @text: (nullable): for raw text, the text
  * @link: (nullable): for a link, the URL
  * @headers: (nullable): for a link, extra request headers
+ * @credential: (nullable): for a link, a credential the caller named, resolved; it goes to
+ *   the link's origin only (a redirect elsewhere does not carry it) and is wiped when the
+ *   request is freed
  * @folder: the folder the document goes to
  * @metadata: (nullable): title, docAuthor, description, docSource, chunkSource, published
  * @workspace_ids: (nullable) (element-type gint64): workspaces to add the document to, once
  *   the caller checked that it may
  */
 typedef struct {
-  RtxIngestKind  kind;
-  char          *path;
-  char          *filename;
-  char          *text;
-  char          *link;
-  GHashTable    *headers;
-  char          *folder;
-  JsonObject    *metadata;
-  GArray        *workspace_ids;
+  RtxIngestKind     kind;
+  char             *path;
+  char             *filename;
+  char             *text;
+  char             *link;
+  GHashTable       *headers;
+  RtxCredentialUse *credential;
+  char             *folder;
+  JsonObject       *metadata;
+  GArray           *workspace_ids;
 } RtxIngestRequest;
 
 #define RTX_TYPE_INGEST (rtx_ingest_get_type ())

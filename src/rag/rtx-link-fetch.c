@@ -21,6 +21,10 @@
  * connection every time), where the peer must be one of the addresses checked, so a second,
  * different DNS answer cannot slip in; redirects are followed by hand, each one checked the same
  * way, at most five; no proxy; time and size are capped.
+ *
+ * A credential named for the link goes only to the link's own origin: a redirect to another
+ * origin is followed without it, and a query credential that a redirect echoes back is taken
+ * out of the URL before it goes anywhere else or is reported as the final URL.
  */
 
 void
@@ -261,15 +265,58 @@ fire_cancel (GCancellable *source,
   g_cancellable_cancel (target);
 }
 
-/* One request. Returns the response stream, or NULL; sets *location on a redirect. */
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port >= 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/* Same scheme, host and port: where a credential named for the link may go. */
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  const char *host_a = g_uri_get_host (a);
+  const char *host_b = g_uri_get_host (b);
+
+  return host_a != NULL && host_b != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (host_a, host_b) == 0 &&
+         effective_port (a) == effective_port (b);
+}
+
+/* @uri without a query credential a server put back into it; a new reference either way. */
+static GUri *
+without_credential (GUri                   *uri,
+                    const RtxCredentialUse *credential)
+{
+  g_autoptr(RtxSecret) text = NULL;
+  g_autofree char *clean = NULL;
+  GUri *parsed;
+
+  if (credential == NULL || rtx_credential_use_get_target (credential) != RTX_CREDENTIAL_TARGET_QUERY)
+    return g_uri_ref (uri);
+
+  text = g_uri_to_string (uri);
+  clean = rtx_credential_use_strip_uri (credential, text);
+  parsed = clean != NULL ? g_uri_parse (clean, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  return parsed != NULL ? parsed : g_uri_ref (uri);
+}
+
+/* One request, with @credential when it is not %NULL. Returns the response stream, or NULL. */
 static GInputStream *
-send_one (SoupSession          *session,
-          GUri                 *uri,
-          GHashTable           *headers,
-          const RtxLinkPolicy  *policy,
-          SoupMessage         **out_msg,
-          GCancellable         *outer,
-          GError              **error)
+send_one (SoupSession             *session,
+          GUri                    *uri,
+          GHashTable              *headers,
+          const RtxCredentialUse  *credential,
+          const RtxLinkPolicy     *policy,
+          SoupMessage            **out_msg,
+          GCancellable            *outer,
+          GError                 **error)
 {
   Hop hop = { policy, NULL, 0, g_cancellable_new (), FALSE };
   g_autoptr(SoupMessage) msg = NULL;
@@ -293,6 +340,8 @@ send_one (SoupSession          *session,
       if (header_allowed (k, v))
         soup_message_headers_replace (soup_message_get_request_headers (msg), k, v);
   }
+  if (credential != NULL && !rtx_credential_use_apply_to_message (credential, msg, error))
+    goto out;
   g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), &hop);
 
   if (outer != NULL)
@@ -324,27 +373,30 @@ out:
  * rtx_link_fetch:
  * @url: the link
  * @headers: (nullable): extra request headers (name → value)
+ * @credential: (nullable): a credential to authenticate with, on @url's origin only
  * @policy: limits and the operator's allowlist
  * @out_fd: where the body goes
  * @content_type: (out): the response's Content-Type, without parameters
- * @final_url: (out): the URL after redirects
+ * @final_url: (out): the URL after redirects, without @credential
  *
  * Fetches @url under the rules above. Blocks: call it from a worker thread. A refused address
  * is %RTX_ERROR_PERMISSION_DENIED.
  */
 gboolean
-rtx_link_fetch (const char           *url,
-                GHashTable           *headers,
-                const RtxLinkPolicy  *policy,
-                int                   out_fd,
-                char                **content_type,
-                char                **final_url,
-                GCancellable         *cancellable,
-                GError              **error)
+rtx_link_fetch (const char              *url,
+                GHashTable              *headers,
+                const RtxCredentialUse  *credential,
+                const RtxLinkPolicy     *policy,
+                int                      out_fd,
+                char                   **content_type,
+                char                   **final_url,
+                GCancellable            *cancellable,
+                GError                 **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) origin = NULL;
   gint64 deadline = g_get_monotonic_time () + (gint64) policy->timeout_seconds * G_USEC_PER_SEC;
   gboolean ok = FALSE;
 
@@ -353,6 +405,7 @@ rtx_link_fetch (const char           *url,
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, _("The link is not a valid URL"));
     return FALSE;
   }
+  origin = g_uri_ref (uri);
 
   g_main_context_push_thread_default (context);
   session = g_object_new (SOUP_TYPE_SESSION,
@@ -364,7 +417,10 @@ rtx_link_fetch (const char           *url,
 
   for (guint hops = 0; hops <= policy->max_redirects; hops++) {
     g_autoptr(SoupMessage) msg = NULL;
-    g_autoptr(GInputStream) stream = send_one (session, uri, headers, policy, &msg, cancellable, error);
+    gboolean at_origin = same_origin (uri, origin);
+    g_autoptr(GInputStream) stream = send_one (session, uri, headers,
+                                               at_origin ? credential : NULL, policy, &msg,
+                                               cancellable, error);
     guint status;
 
     if (stream == NULL)
@@ -383,7 +439,8 @@ rtx_link_fetch (const char           *url,
         goto out;
       }
       g_uri_unref (uri);
-      uri = next;
+      uri = without_credential (next, credential);
+      g_uri_unref (next);
       continue;
     }
 

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "rtx-credential-use.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -24,13 +26,14 @@ typedef struct {
 void      rtx_link_policy_init          (RtxLinkPolicy        *policy);
 void      rtx_link_policy_clear         (RtxLinkPolicy        *policy);
 gboolean  rtx_link_address_is_public    (GInetAddress         *address);
-gboolean  rtx_link_fetch                (const char           *url,
-                                         GHashTable           *headers,
-                                         const RtxLinkPolicy  *policy,
-                                         int                   out_fd,
-                                         char                **content_type,
-                                         char                **final_url,
-                                         GCancellable         *cancellable,
-                                         GError              **error);
+gboolean  rtx_link_fetch                (const char              *url,
+                                         GHashTable              *headers,
+                                         const RtxCredentialUse  *credential,
+                                         const RtxLinkPolicy     *policy,
+                                         int                      out_fd,
+                                         char                   **content_type,
+                                         char                   **final_url,
+                                         GCancellable            *cancellable,
+                                         GError                 **error);
 
 G_END_DECLS

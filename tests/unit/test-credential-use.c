@@ -259,6 +259,24 @@ test_query_auth (Fixture       *fixture,
   send_with (fixture, use, "/geo");
   g_assert_cmpuint (g_hash_table_size (fixture->seen_query), ==, 1);
   g_assert_cmpstr (g_hash_table_lookup (fixture->seen_query, "api_key"), ==, value);
+
+  /* Stripping takes the credential out of a URI that came back with it (a redirect's), and
+   * leaves a parameter of the same name that holds something else: another service's. */
+  {
+    g_autoptr(RtxSecret) applied = rtx_credential_use_apply_to_uri (
+      use, "https://maps.example/geo?q=1#top", NULL);
+    g_autofree char *stripped = NULL;
+    g_autofree char *kept = NULL;
+
+    g_assert_nonnull (applied);
+    stripped = rtx_credential_use_strip_uri (use, applied);
+    g_assert_cmpstr (stripped, ==, "https://maps.example/geo?q=1#top");
+    kept = rtx_credential_use_strip_uri (use, "https://other.example/?api_key=theirs");
+    g_assert_cmpstr (kept, ==, "https://other.example/?api_key=theirs");
+    g_free (stripped);
+    stripped = rtx_credential_use_strip_uri (use, "https://maps.example/only");
+    g_assert_cmpstr (stripped, ==, "https://maps.example/only");
+  }
 }
 
 static void

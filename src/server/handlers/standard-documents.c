@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "rtx-access.h"
+#include "rtx-credentials-async.h"
 #include "rtx-documents.h"
 #include "rtx-error.h"
 #include "rtx-extract.h"
@@ -204,6 +205,18 @@ on_ingested (GObject      *source,
     reply_documents (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, error->message, NULL, NULL);
 }
 
+/* Runs @request for @req, already paused, whose reply waits for it. The ingestion goes on if
+ * the client leaves: the document is still wanted. */
+static void
+start (RtxRequest       *req,
+       RtxIngestRequest *request)
+{
+  RtxIngest *ingest = rtx_ingest_get (rtx_request_get_runtime (req));
+  g_autofree char *job_id = NULL;
+
+  job_id = rtx_ingest_submit (ingest, request, NULL, on_ingested, rtx_request_ref (req));
+}
+
 /* Runs @request; the reply waits for it, unless @detach, when it answers 202 with the job. */
 static void
 submit (RtxRequest       *req,
@@ -222,9 +235,8 @@ submit (RtxRequest       *req,
     return;
   }
 
-  /* The ingestion goes on if the client leaves: the document is still wanted. */
   rtx_request_pause (req);
-  job_id = rtx_ingest_submit (ingest, request, NULL, on_ingested, rtx_request_ref (req));
+  start (req, request);
 }
 
 static gboolean
@@ -362,12 +374,84 @@ handle_raw_text (RtxRequest *req)
   submit (req, g_steal_pointer (&request), FALSE);
 }
 
+/* ---- upload-link with a credential ------------------------------------------------------ */
+
+typedef struct {
+  RtxRequest       *req;
+  RtxIngestRequest *request;
+} LinkWork;
+
+static void
+link_work_free (LinkWork *work)
+{
+  rtx_request_unref (work->req);
+  rtx_ingest_request_free (work->request);
+  g_free (work);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LinkWork, link_work_free)
+
+static void
+on_credential_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(LinkWork) work = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxCredentialUse) use = NULL;
+
+  use = rtx_credentials_get_use_finish (RTX_CREDENTIALS (source), result, &error);
+  if (use == NULL) {
+    rtx_request_reply_gerror (work->req, error);
+    return;
+  }
+  if (rtx_credential_use_get_target (use) == RTX_CREDENTIAL_TARGET_ENVIRONMENT) {
+    rtx_request_reply_error (work->req, SOUP_STATUS_BAD_REQUEST,
+                             _("An env_var credential goes into a local app's environment, not "
+                               "into a request"));
+    return;
+  }
+
+  work->request->credential = g_steal_pointer (&use);
+  start (work->req, g_steal_pointer (&work->request));
+}
+
+/* Resolves the credential @name (a keyring read, off the main loop, audited as the caller's),
+ * then runs @request with it. Sending a credential to a URL of the caller's choosing shows it
+ * to that URL's server, which is as good as reading it: only an administrator key may. */
+static void
+submit_with_credential (RtxRequest       *req,
+                        RtxIngestRequest *request,
+                        const char       *name)
+{
+  const RtxApiKey *key = rtx_request_get_key (req);
+  RtxCredentials *vault = rtx_runtime_get_credentials (rtx_request_get_runtime (req));
+  LinkWork *work;
+  GCancellable *cancellable;
+
+  if (key == NULL || !key->admin) {
+    rtx_request_reply_error (req, SOUP_STATUS_FORBIDDEN,
+                             _("Only an administrator key may name a credential: it is sent to "
+                               "the link's server."));
+    rtx_ingest_request_free (request);
+    return;
+  }
+
+  work = g_new0 (LinkWork, 1);
+  work->req = rtx_request_ref (req);
+  work->request = request;
+  cancellable = rtx_request_pause (req);
+  rtx_credentials_get_use_async (vault, name, rtx_request_get_actor (req), cancellable,
+                                 on_credential_cb, work);
+}
+
 static void
 handle_upload_link (RtxRequest *req)
 {
   g_autoptr(JsonObject) body = read_json_object (req);
   g_autoptr(RtxIngestRequest) request = NULL;
   JsonNode *headers;
+  JsonNode *credential;
   const char *link;
 
   if (body == NULL)
@@ -399,6 +483,19 @@ handle_upload_link (RtxRequest *req)
       }
       g_hash_table_insert (request->headers, g_strdup (l->data), g_strdup (value));
     }
+  }
+
+  credential = json_object_get_member (body, "credential");
+  if (credential != NULL) {
+    const char *name = get_string (body, "credential");
+
+    if (name == NULL || *name == '\0') {
+      rtx_request_reply_error (req, SOUP_STATUS_BAD_REQUEST,
+                               _("credential must be the name of a credential"));
+      return;
+    }
+    submit_with_credential (req, g_steal_pointer (&request), name);
+    return;
   }
 
   submit (req, g_steal_pointer (&request), FALSE);
