@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-agents-page.h"
 #include "rtx-api-keys-page.h"
 #include "rtx-credentials-page.h"
 #include "rtx-local-apps-page.h"
@@ -24,6 +25,7 @@ struct _RtxSettingsWindow {
   GtkWidget            *local_apps_page;
   GtkWidget            *credentials_page;
   GtkWidget            *model_provider_page;
+  GtkWidget            *agents_page;
 };
 
 G_DEFINE_FINAL_TYPE (RtxSettingsWindow, rtx_settings_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -68,6 +70,9 @@ rtx_settings_window_new (GtkApplication *application,
   self->model_provider_page = rtx_model_provider_page_new (rtx_server_get_runtime (server));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (self->model_provider_page));
+  self->agents_page = rtx_agents_page_new (rtx_server_get_runtime (server));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->agents_page));
   /* The keys are what people come for. */
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self),
                                            ADW_PREFERENCES_PAGE (self->keys_page));
@@ -107,4 +112,11 @@ rtx_settings_window_get_model_provider_page (RtxSettingsWindow *self)
 {
   g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
   return self->model_provider_page;
+}
+
+GtkWidget *
+rtx_settings_window_get_agents_page (RtxSettingsWindow *self)
+{
+  g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
+  return self->agents_page;
 }
