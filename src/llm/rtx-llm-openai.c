@@ -12,6 +12,7 @@
 #include "rtx-embedder-builtin.h"
 #include "rtx-error.h"
 #include "rtx-llm-openai.h"
+#include "rtx-openai-chunk.h"
 
 /*
  * A client of any OpenAI-compatible server (OpenAI, Ollama, LM Studio, llama.cpp, vLLM…):
@@ -28,7 +29,12 @@
 #define READ_SIZE 8192
 #define MAX_ERROR_BODY 4096
 #define MAX_LINE (1024 * 1024)
-#define MAX_NONBLOCKING_READS 8
+/* Reads per wake-up, so that the tokens parsed so far are written out between rounds and
+ * other streams get their turn. */
+#define MAX_NONBLOCKING_READS 64
+/* After [DONE], how long the rest of the body (the chunked terminator) may take to arrive
+ * before the connection is given up rather than reused. */
+#define DRAIN_TIMEOUT_MS 2000
 
 struct _RtxLlmOpenai {
   RtxLlmProvider  parent_instance;
@@ -60,18 +66,23 @@ typedef struct {
   guint            n_texts;
 
   SoupMessage     *msg;
+  RtxCredentialUse *key;          /* kept for a retry on a fresh connection */
+  gboolean         new_connection;  /* this attempt opened its connection */
+  gboolean         retried;
   GInputStream    *input;
   GCancellable    *cancellable;   /* ours: the caller's, plus the deadline */
   gulong           caller_cancel_id;
   GCancellable    *caller;
-  guint            deadline_id;
+  GSource         *deadline;
+  gint64           last_activity_us;
   gboolean         timed_out;
+  GSource         *readable;      /* while reading a stream; holds a reference on the task */
 
   GString         *pending;       /* bytes not yet split into lines */
   GString         *event_data;    /* the data lines of the current SSE event */
   GString         *text;
   GByteArray      *whole;         /* non-streamed body */
-  JsonParser      *parser;        /* reused for every event */
+  RtxOpenaiChunk   chunk;         /* reused for every event */
   char            *finish_reason;
   char            *model;
   guint            prompt_tokens;
@@ -79,10 +90,12 @@ typedef struct {
   gboolean         done;
 } Call;
 
+static void disarm_deadline (Call *call);
+
 static void
 call_free (Call *call)
 {
-  g_clear_handle_id (&call->deadline_id, g_source_remove);
+  disarm_deadline (call);
   if (call->caller != NULL && call->caller_cancel_id != 0)
     g_cancellable_disconnect (call->caller, call->caller_cancel_id);
   g_clear_object (&call->caller);
@@ -90,6 +103,7 @@ call_free (Call *call)
   g_free (call->path);
   g_clear_pointer (&call->body, json_node_unref);
   g_clear_object (&call->msg);
+  g_clear_pointer (&call->key, rtx_credential_use_free);
   g_clear_object (&call->input);
   g_clear_object (&call->cancellable);
   if (call->pending != NULL)
@@ -99,32 +113,63 @@ call_free (Call *call)
   if (call->text != NULL)
     g_string_free (call->text, TRUE);
   g_clear_pointer (&call->whole, g_byte_array_unref);
-  g_clear_object (&call->parser);
+  rtx_openai_chunk_clear (&call->chunk);
   g_free (call->finish_reason);
   g_free (call->model);
   g_free (call);
 }
 
+/* The deadline is one source per call whose ready time is moved only when it fires: a read
+ * just records the time (arming a fresh timeout per read would cost more than the read). */
 static gboolean
 on_deadline_cb (gpointer user_data)
 {
   Call *call = user_data;
+  gint64 due = call->last_activity_us + (gint64) call->self->timeout_sec * G_USEC_PER_SEC;
 
-  call->deadline_id = 0;
+  if (g_get_monotonic_time () < due) {
+    g_source_set_ready_time (call->deadline, due);
+    return G_SOURCE_CONTINUE;
+  }
+
+  g_clear_pointer (&call->deadline, g_source_unref);
   call->timed_out = TRUE;
   g_cancellable_cancel (call->cancellable);
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+deadline_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs deadline_funcs = { NULL, NULL, deadline_dispatch, NULL, NULL, NULL };
+
 /* (Re)arms the deadline: before the headers, and between reads. */
 static void
 arm_deadline (Call *call)
 {
-  g_autoptr(GSource) source = g_timeout_source_new_seconds (call->self->timeout_sec);
+  call->last_activity_us = g_get_monotonic_time ();
+  if (call->deadline != NULL)
+    return;
 
-  g_clear_handle_id (&call->deadline_id, g_source_remove);
-  g_source_set_callback (source, on_deadline_cb, call, NULL);
-  call->deadline_id = g_source_attach (source, g_main_context_get_thread_default ());
+  call->deadline = g_source_new (&deadline_funcs, sizeof (GSource));
+  g_source_set_callback (call->deadline, on_deadline_cb, call, NULL);
+  g_source_set_ready_time (call->deadline,
+                           call->last_activity_us + (gint64) call->self->timeout_sec * G_USEC_PER_SEC);
+  g_source_attach (call->deadline, g_main_context_get_thread_default ());
+}
+
+static void
+disarm_deadline (Call *call)
+{
+  if (call->deadline == NULL)
+    return;
+  g_source_destroy (call->deadline);
+  g_clear_pointer (&call->deadline, g_source_unref);
 }
 
 static void
@@ -204,65 +249,53 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-/* One SSE event's data: a chunk, or [DONE]. */
+/* One SSE event's data: a chunk, or [DONE]. This runs once per token of a relayed stream, so
+ * it reads the event in one pass (RtxOpenaiChunk) rather than through a JsonParser. */
 static gboolean
 handle_event (Call        *call,
               const char  *data,
+              gsize        length,
               GError     **error)
 {
-  JsonNode *node = NULL;
-  JsonObject *root, *choice, *delta;
-  const char *content, *reason, *model;
+  RtxOpenaiChunk *chunk = &call->chunk;
 
-  if (g_str_equal (data, "[DONE]")) {
+  if (length == 6 && memcmp (data, "[DONE]", 6) == 0) {
     call->done = TRUE;
     return TRUE;
   }
 
-  if (call->parser == NULL)
-    call->parser = json_parser_new_immutable ();
-  if (json_parser_load_from_data (call->parser, data, -1, NULL))
-    node = json_parser_get_root (call->parser);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
+  if (!rtx_openai_chunk_parse (chunk, data, length)) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,
                  _("The model provider sent a malformed stream (an event that is not JSON)"));
     return FALSE;
   }
-  root = json_node_get_object (node);
 
-  if (json_object_has_member (root, "error")) {
-    JsonNode *err = json_object_get_member (root, "error");
-    const char *message = JSON_NODE_HOLDS_OBJECT (err)
-                          ? string_member (json_node_get_object (err), "message") : NULL;
-
+  if (chunk->has_error) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM, _("The model provider failed: %s"),
-                 message != NULL ? message : _("an error event in its stream"));
+                 chunk->error_message->len > 0 ? chunk->error_message->str
+                                               : _("an error event in its stream"));
     return FALSE;
   }
 
-  model = string_member (root, "model");
-  if (model != NULL && call->model == NULL)
-    call->model = g_strdup (model);
-  read_usage (call, root);
+  if (chunk->model->len > 0 && call->model == NULL)
+    call->model = g_strndup (chunk->model->str, chunk->model->len);
+  if (chunk->prompt_tokens >= 0)
+    call->prompt_tokens = (guint) chunk->prompt_tokens;
+  if (chunk->completion_tokens >= 0)
+    call->completion_tokens = (guint) chunk->completion_tokens;
 
-  choice = first_choice (root);
-  if (choice == NULL)
+  if (!chunk->has_choice)
     return TRUE;   /* e.g. the usage-only last chunk */
 
-  delta = json_object_has_member (choice, "delta") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (choice, "delta"))
-          ? json_object_get_object_member (choice, "delta") : NULL;
-  content = string_member (delta, "content");
-  if (content != NULL && *content != '\0') {
-    g_string_append (call->text, content);
+  if (chunk->content->len > 0) {
+    g_string_append_len (call->text, chunk->content->str, chunk->content->len);
     if (call->on_token != NULL)
-      call->on_token (content, call->token_data);
+      call->on_token (chunk->content->str, call->token_data);
   }
 
-  reason = string_member (choice, "finish_reason");
-  if (reason != NULL) {
+  if (chunk->finish_reason->len > 0) {
     g_free (call->finish_reason);
-    call->finish_reason = g_strdup (reason);
+    call->finish_reason = g_strndup (chunk->finish_reason->str, chunk->finish_reason->len);
   }
   return TRUE;
 }
@@ -292,7 +325,7 @@ feed (Call        *call,
 
     if (line_len == 0) {
       if (call->event_data->len > 0) {
-        gboolean ok = handle_event (call, call->event_data->str, error);
+        gboolean ok = handle_event (call, call->event_data->str, call->event_data->len, error);
 
         g_string_truncate (call->event_data, 0);
         if (!ok) {
@@ -499,7 +532,8 @@ finish_whole (GTask *task,
 
 /* ---- Reading ----------------------------------------------------------------------------- */
 
-static void read_next (GTask *task);
+static void read_body (GTask *task);
+static void send_call (GTask *task);
 
 static void
 on_error_body_cb (GObject      *source,
@@ -515,7 +549,7 @@ on_error_body_cb (GObject      *source,
   const char *detail = NULL;
   guint status = soup_message_get_status (call->msg);
 
-  g_clear_handle_id (&call->deadline_id, g_source_remove);
+  disarm_deadline (call);
   if (bytes != NULL)
     text = g_utf8_make_valid (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   node = text != NULL ? json_from_string (text, NULL) : NULL;
@@ -537,6 +571,85 @@ on_error_body_cb (GObject      *source,
   fail (task, call, error);
 }
 
+/* ---- Keeping the connection ---------------------------------------------------------------- */
+
+/* After [DONE] only the chunked body's terminator is left. Read to its end, libsoup puts the
+ * connection back in its pool and the next call skips a connect (a round trip before its
+ * first token); dropped before the end, the connection is closed. */
+typedef struct {
+  SoupMessage  *msg;
+  GInputStream *input;
+  GCancellable *cancellable;
+  guint         timeout_id;
+  gsize         left;
+} Drain;
+
+static void
+drain_free (Drain *drain)
+{
+  g_clear_handle_id (&drain->timeout_id, g_source_remove);
+  g_clear_object (&drain->input);
+  g_clear_object (&drain->msg);
+  g_clear_object (&drain->cancellable);
+  g_free (drain);
+}
+
+static gboolean
+on_drain_timeout_cb (gpointer user_data)
+{
+  Drain *drain = user_data;
+
+  drain->timeout_id = 0;
+  g_cancellable_cancel (drain->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_drained_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Drain *drain = user_data;
+  gssize n = g_input_stream_skip_finish (G_INPUT_STREAM (source), result, NULL);
+
+  /* More than a terminator: a server that keeps talking is not worth waiting for. */
+  if (n > 0 && (gsize) n < drain->left) {
+    drain->left -= n;
+    g_input_stream_skip_async (drain->input, drain->left, G_PRIORITY_DEFAULT,
+                               drain->cancellable, on_drained_cb, drain);
+    return;
+  }
+  drain_free (drain);
+}
+
+static void
+drain_body (Call *call)
+{
+  Drain *drain;
+  char buffer[64];
+
+  if (call->input == NULL)
+    return;
+
+  /* Usually the terminator came with [DONE]. */
+  if (G_IS_POLLABLE_INPUT_STREAM (call->input) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (call->input))) {
+    gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (call->input),
+                                                         buffer, sizeof buffer, NULL, NULL);
+    if (n == 0)
+      return;
+  }
+
+  drain = g_new0 (Drain, 1);
+  drain->msg = g_object_ref (call->msg);
+  drain->input = g_steal_pointer (&call->input);
+  drain->cancellable = g_cancellable_new ();
+  drain->left = READ_SIZE;
+  drain->timeout_id = g_timeout_add (DRAIN_TIMEOUT_MS, on_drain_timeout_cb, drain);
+  g_input_stream_skip_async (drain->input, drain->left, G_PRIORITY_DEFAULT, drain->cancellable,
+                             on_drained_cb, drain);
+}
+
 /* Takes @size bytes (0 at the end of the body). Returns %TRUE when more are wanted; otherwise
  * the task has been returned. */
 static gboolean
@@ -548,7 +661,7 @@ consume (GTask      *task,
   g_autoptr(GError) error = NULL;
 
   if (size == 0) {
-    g_clear_handle_id (&call->deadline_id, g_source_remove);
+    disarm_deadline (call);
     if (!call->stream) {
       g_byte_array_append (call->whole, (const guint8 *) "", 1);
       finish_whole (task, call);
@@ -578,11 +691,59 @@ consume (GTask      *task,
     return FALSE;
   }
   if (call->done) {
-    g_clear_handle_id (&call->deadline_id, g_source_remove);
+    disarm_deadline (call);
+    drain_body (call);
     return_chat (task, call);
     return FALSE;
   }
   return TRUE;
+}
+
+/* Reads what is there now, in a bounded number of rounds. Returns %TRUE to wait for more,
+ * %FALSE when the task has been returned. */
+static gboolean
+read_available (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+  char buffer[READ_SIZE];
+
+  for (guint round = 0; round < MAX_NONBLOCKING_READS; round++) {
+    g_autoptr(GError) error = NULL;
+    gsize had = call->text->len;
+    gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (call->input),
+                                                         buffer, sizeof buffer,
+                                                         call->cancellable, &error);
+
+    if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+      return TRUE;
+    if (n < 0) {
+      fail (task, call, error);
+      return FALSE;
+    }
+    call->last_activity_us = g_get_monotonic_time ();
+    if (!consume (task, buffer, (gsize) n))
+      return FALSE;
+    /* The first token goes out before anything else is read. */
+    if (had == 0 && call->text->len > 0)
+      return TRUE;
+  }
+  return TRUE;
+}
+
+static gboolean
+on_readable_cb (GObject  *stream,
+                gpointer  user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+
+  if (read_available (task))
+    return G_SOURCE_CONTINUE;
+
+  /* The dispatching context keeps the source alive until this returns. */
+  g_clear_pointer (&call->readable, g_source_unref);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -602,48 +763,33 @@ on_read_cb (GObject      *source,
   }
 
   if (consume (task, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
-    read_next (g_steal_pointer (&task));
+    read_body (g_steal_pointer (&task));
 }
 
-/* Reads what is already there without going back to the main loop (a fast upstream sends
- * many small chunks), then waits asynchronously for more. */
+/* Reads the body; takes over the caller's reference on @task. A pollable stream (libsoup's
+ * HTTP/1 and HTTP/2 bodies are) is read from one source that stays attached for the whole
+ * stream: no task, buffer or source is made per read, which is the relay's hot path. */
 static void
-read_next (GTask *task)
+read_body (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
 
-  if (G_IS_POLLABLE_INPUT_STREAM (call->input) &&
-      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (call->input))) {
-    char buffer[READ_SIZE];
-
-    /* Bounded, so that the tokens parsed so far get written out between rounds. */
-    for (guint round = 0; round < MAX_NONBLOCKING_READS; round++) {
-      g_autoptr(GError) error = NULL;
-      gsize had = call->text->len;
-      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (call->input),
-                                                           buffer, sizeof buffer,
-                                                           call->cancellable, &error);
-
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        break;
-      if (n < 0) {
-        fail (task, call, error);
-        g_object_unref (task);
-        return;
-      }
-      if (!consume (task, buffer, (gsize) n)) {
-        g_object_unref (task);
-        return;
-      }
-      /* The first token goes out before anything else is read. */
-      if (had == 0 && call->text->len > 0)
-        break;
-    }
+  arm_deadline (call);
+  if (!G_IS_POLLABLE_INPUT_STREAM (call->input) ||
+      !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (call->input))) {
+    g_input_stream_read_bytes_async (call->input, READ_SIZE, G_PRIORITY_DEFAULT,
+                                     call->cancellable, on_read_cb, task);
+    return;
   }
 
-  arm_deadline (call);
-  g_input_stream_read_bytes_async (call->input, READ_SIZE, G_PRIORITY_DEFAULT,
-                                   call->cancellable, on_read_cb, task);
+  if (!read_available (task)) {
+    g_object_unref (task);
+    return;
+  }
+  call->readable = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (call->input),
+                                                          call->cancellable);
+  g_source_set_callback (call->readable, (GSourceFunc) G_CALLBACK (on_readable_cb), task, NULL);
+  g_source_attach (call->readable, g_main_context_get_thread_default ());
 }
 
 static void
@@ -658,6 +804,14 @@ on_sent_cb (GObject      *source,
 
   call->input = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (call->input == NULL) {
+    /* A kept-alive connection that the server closed as we reused it: once more, on a new one
+     * (nothing reached the server's handler). */
+    if (!call->new_connection && !call->retried && error->domain == G_IO_ERROR &&
+        !g_cancellable_is_cancelled (call->cancellable)) {
+      call->retried = TRUE;
+      send_call (g_steal_pointer (&task));
+      return;
+    }
     fail (task, call, error);
     return;
   }
@@ -671,7 +825,7 @@ on_sent_cb (GObject      *source,
     return;
   }
 
-  read_next (g_steal_pointer (&task));
+  read_body (g_steal_pointer (&task));
 }
 
 /* The request's headers and body may leave in two writes; without TCP_NODELAY the second
@@ -682,8 +836,10 @@ on_network_event_cb (SoupMessage        *msg,
                      GIOStream          *connection,
                      gpointer            user_data)
 {
+  Call *call = user_data;
   GSocket *socket;
 
+  call->new_connection = TRUE;
   if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
     return;
   socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
@@ -691,14 +847,16 @@ on_network_event_cb (SoupMessage        *msg,
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
+/* Takes over the caller's reference on @task. */
 static void
-send_call (GTask                  *task,
-           const RtxCredentialUse *key)
+send_call (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
   g_autofree char *uri = g_strconcat (call->self->base_url, call->path, NULL);
   SoupMessageHeaders *headers;
 
+  g_clear_object (&call->msg);
+  call->new_connection = FALSE;
   call->msg = soup_message_new (call->body != NULL ? "POST" : "GET", uri);
   if (call->msg == NULL) {
     g_task_return_new_error (task, RTX_ERROR, RTX_ERROR_UPSTREAM,
@@ -708,14 +866,18 @@ send_call (GTask                  *task,
     return;
   }
 
-  g_signal_connect (call->msg, "network-event", G_CALLBACK (on_network_event_cb), NULL);
+  g_signal_connect (call->msg, "network-event", G_CALLBACK (on_network_event_cb), call);
+  /* A chat POST may reuse a kept-alive connection (libsoup opens a new one per POST unless
+   * told otherwise): a connect less before each first token. */
+  soup_message_add_flags (call->msg, call->retried ? SOUP_MESSAGE_NEW_CONNECTION
+                                                   : SOUP_MESSAGE_IDEMPOTENT);
   headers = soup_message_get_request_headers (call->msg);
   soup_message_headers_replace (headers, "Accept",
                                 call->stream ? "text/event-stream" : "application/json");
-  if (key != NULL) {
+  if (call->key != NULL) {
     g_autoptr(GError) error = NULL;
 
-    if (!rtx_credential_use_apply_to_message (key, call->msg, &error)) {
+    if (!rtx_credential_use_apply_to_message (call->key, call->msg, &error)) {
       fail (task, call, error);
       g_object_unref (task);
       return;
@@ -750,7 +912,8 @@ on_key_cb (GObject      *source,
     return;
   }
 
-  send_call (task, key);
+  call->key = g_steal_pointer (&key);
+  send_call (task);
 }
 
 static void
@@ -768,6 +931,7 @@ start_call (RtxLlmOpenai        *self,
   call->event_data = g_string_new (NULL);
   call->text = g_string_new (NULL);
   call->whole = g_byte_array_new ();
+  rtx_openai_chunk_init (&call->chunk);
   if (cancellable != NULL) {
     call->caller = g_object_ref (cancellable);
     call->caller_cancel_id = g_cancellable_connect (cancellable,

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * RtxOpenaiChunk:
+ * @content: `choices[0].delta.content`, unescaped (empty when absent or null)
+ * @finish_reason: `choices[0].finish_reason` (empty when absent or null)
+ * @model: `model` (empty when absent)
+ * @error_message: `error.message`, when @has_error
+ * @has_error: the event has an `error` member (a provider failing mid-stream)
+ * @has_choice: `choices` has a first element that is an object
+ * @prompt_tokens: `usage.prompt_tokens`, or -1
+ * @completion_tokens: `usage.completion_tokens`, or -1
+ * @key: (private): scratch space for member names
+ *
+ * What the relay needs from one event of an OpenAI-compatible stream. The strings are reused
+ * from event to event (each parse resets them), so that parsing allocates nothing once warm.
+ */
+typedef struct {
+  GString  *content;
+  GString  *finish_reason;
+  GString  *model;
+  GString  *error_message;
+  gboolean  has_error;
+  gboolean  has_choice;
+  gint64    prompt_tokens;
+  gint64    completion_tokens;
+  GString  *key;
+} RtxOpenaiChunk;
+
+void     rtx_openai_chunk_init  (RtxOpenaiChunk *chunk);
+void     rtx_openai_chunk_clear (RtxOpenaiChunk *chunk);
+gboolean rtx_openai_chunk_parse (RtxOpenaiChunk *chunk,
+                                 const char     *data,
+                                 gsize           length);
+
+G_END_DECLS
