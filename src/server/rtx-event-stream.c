@@ -18,7 +18,9 @@
  *
  * Events sent during one main loop iteration (e.g. every token parsed from one upstream read)
  * go out as one chunk, and the socket has TCP_NODELAY: small writes of a stream must not wait
- * for the client's delayed ACK (about 40 ms on Linux).
+ * for the client's delayed ACK (about 40 ms on Linux). libsoup writes a chunk in three pieces
+ * (size line, data, CRLF); the socket is corked while it does, so that a chunk leaves as one
+ * TCP segment rather than three (on loopback each segment costs both ends a wake-up).
  */
 /* Events closer together than this are written together. */
 #define COALESCE_USEC 1000
@@ -35,9 +37,22 @@ struct _RtxEventStream {
   guint              heartbeat_sec;
   GString           *pending;
   GSource           *flush_source;
+  GSocket           *tcp_socket;    /* NULL unless TCP (corking applies) */
+  gulong             wrote_chunk_id;
+  gboolean           corked;
 };
 
 G_DEFINE_FINAL_TYPE (RtxEventStream, rtx_event_stream, G_TYPE_OBJECT)
+
+static void
+set_cork (RtxEventStream *self,
+          gboolean        cork)
+{
+  if (self->tcp_socket == NULL || self->corked == cork)
+    return;
+  g_socket_set_option (self->tcp_socket, IPPROTO_TCP, TCP_CORK, cork, NULL);
+  self->corked = cork;
+}
 
 static void
 stop_watching (RtxEventStream *self)
@@ -53,12 +68,25 @@ stop_watching (RtxEventStream *self)
   }
 }
 
+/* Never leaves a connection corked: it may serve the next request (keep-alive). */
+static void
+stop_corking (RtxEventStream *self)
+{
+  set_cork (self, FALSE);
+  if (self->msg != NULL && self->wrote_chunk_id != 0) {
+    g_signal_handler_disconnect (self->msg, self->wrote_chunk_id);
+    self->wrote_chunk_id = 0;
+  }
+  g_clear_object (&self->tcp_socket);
+}
+
 static void
 rtx_event_stream_dispose (GObject *object)
 {
   RtxEventStream *self = (RtxEventStream *) object;
 
   stop_watching (self);
+  stop_corking (self);
   g_clear_object (&self->msg);
   g_clear_object (&self->cancellable);
   if (self->pending != NULL) {
@@ -91,6 +119,7 @@ on_finished_cb (SoupServerMessage *msg,
   /* Finished before we closed: the connection is gone. */
   self->open = FALSE;
   stop_watching (self);
+  stop_corking (self);
   g_cancellable_cancel (self->cancellable);
 }
 
@@ -102,6 +131,7 @@ flush (RtxEventStream *self)
 
   if (length == 0)
     return;
+  set_cork (self, TRUE);
   soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (self->pending, FALSE), length);
   self->pending = g_string_new (NULL);
   soup_server_message_unpause (self->msg);
@@ -141,12 +171,23 @@ write_raw (RtxEventStream *self,
 }
 
 static void
-set_no_delay (SoupServerMessage *msg)
+on_wrote_chunk_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  set_cork (user_data, FALSE);
+}
 
-  if (socket != NULL && g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+static void
+set_no_delay (RtxEventStream *self)
+{
+  GSocket *socket = soup_server_message_get_socket (self->msg);
+
+  if (socket == NULL || g_socket_get_family (socket) == G_SOCKET_FAMILY_UNIX)
+    return;
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  self->tcp_socket = g_object_ref (socket);
+  self->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
+                                           G_CALLBACK (on_wrote_chunk_cb), self);
 }
 
 static gboolean
@@ -206,7 +247,7 @@ rtx_event_stream_new (SoupServerMessage *msg)
   soup_message_headers_replace (headers, "X-Accel-Buffering", "no");
   soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
 
-  set_no_delay (msg);
+  set_no_delay (self);
   self->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_finished_cb), self);
   self->heartbeat_sec = heartbeat_interval ();
   self->heartbeat_id = g_timeout_add_seconds (self->heartbeat_sec, on_heartbeat_cb, self);
@@ -236,16 +277,27 @@ void
 rtx_event_stream_send_data (RtxEventStream *self,
                             const char     *data)
 {
-  g_autofree char *event = NULL;
+  g_return_if_fail (data != NULL);
 
+  rtx_event_stream_send_data_len (self, data, strlen (data));
+}
+
+/* Like rtx_event_stream_send_data(), for @length bytes of @data, copied straight into the
+ * pending chunk (the per-token path of a relayed stream). */
+void
+rtx_event_stream_send_data_len (RtxEventStream *self,
+                                const char     *data,
+                                gsize           length)
+{
   g_return_if_fail (RTX_IS_EVENT_STREAM (self));
-  g_return_if_fail (data != NULL && strchr (data, '\n') == NULL);
+  g_return_if_fail (data != NULL && memchr (data, '\n', length) == NULL);
 
   if (!self->open)
     return;
 
-  event = g_strconcat ("data: ", data, "\n\n", NULL);
-  write_raw (self, event, strlen (event));
+  g_string_append_len (self->pending, "data: ", 6);
+  g_string_append_len (self->pending, data, length);
+  write_raw (self, "\n\n", 2);
 }
 
 /* Sends `event: <event>\ndata: <data>\n\n`: a named event (the SDK's `error`, and the TTS

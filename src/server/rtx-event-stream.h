@@ -18,6 +18,9 @@ GCancellable   *rtx_event_stream_get_cancellable (RtxEventStream *self);
 gboolean        rtx_event_stream_is_open    (RtxEventStream    *self);
 void            rtx_event_stream_send_data  (RtxEventStream    *self,
                                              const char        *data);
+void            rtx_event_stream_send_data_len (RtxEventStream *self,
+                                                const char     *data,
+                                                gsize           length);
 void            rtx_event_stream_send_event (RtxEventStream    *self,
                                              const char        *event,
                                              const char        *data);

@@ -353,6 +353,7 @@ typedef struct {
   gint64          created;
   gboolean        include_usage;
   GString        *chunk_prefix;   /* a content chunk up to its content, built once */
+  GString        *event;          /* reused for every content chunk */
 } Completion;
 
 static void
@@ -364,6 +365,8 @@ completion_free (Completion *c)
   g_free (c->model);
   if (c->chunk_prefix != NULL)
     g_string_free (c->chunk_prefix, TRUE);
+  if (c->event != NULL)
+    g_string_free (c->event, TRUE);
   g_free (c);
 }
 
@@ -456,7 +459,6 @@ on_completion_token (const char *token,
                      gpointer    user_data)
 {
   Completion *c = user_data;
-  g_autoptr(GString) event = NULL;
 
   if (c->chunk_prefix == NULL) {
     c->chunk_prefix = g_string_new ("{\"id\":");
@@ -466,13 +468,14 @@ on_completion_token (const char *token,
     g_string_append (c->chunk_prefix, ",\"model\":");
     rtx_json_append_string (c->chunk_prefix, c->model);
     g_string_append (c->chunk_prefix, ",\"choices\":[{\"index\":0,\"delta\":{\"content\":");
+    c->event = g_string_sized_new (c->chunk_prefix->len + 128);
   }
 
-  event = g_string_sized_new (c->chunk_prefix->len + strlen (token) + 64);
-  g_string_append_len (event, c->chunk_prefix->str, c->chunk_prefix->len);
-  rtx_json_append_string (event, token);
-  g_string_append (event, "},\"logprobs\":null,\"finish_reason\":null}]}");
-  rtx_event_stream_send_data (c->stream, event->str);
+  g_string_truncate (c->event, 0);
+  g_string_append_len (c->event, c->chunk_prefix->str, c->chunk_prefix->len);
+  rtx_json_append_string (c->event, token);
+  g_string_append_len (c->event, "},\"logprobs\":null,\"finish_reason\":null}]}", 41);
+  rtx_event_stream_send_data_len (c->stream, c->event->str, c->event->len);
 }
 
 static void

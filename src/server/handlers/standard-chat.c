@@ -410,7 +410,7 @@ on_stream_token (const char *token,
   g_string_append (event, ",\"type\":\"textResponseChunk\",\"textResponse\":");
   rtx_json_append_string (event, token);
   g_string_append (event, ",\"sources\":[],\"close\":false,\"error\":false}");
-  rtx_event_stream_send_data (call->stream, event->str);
+  rtx_event_stream_send_data_len (call->stream, event->str, event->len);
 }
 
 static void
