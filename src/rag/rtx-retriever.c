@@ -816,6 +816,24 @@ retrieve_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&sources), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* One indexed lookup (the UNIQUE (workspace_id, document_id) index): cheap enough for the
+ * main loop. Errors say "maybe", so that the worker reports them. */
+static gboolean
+has_documents (RtxRetriever *self,
+               gint64        workspace_id)
+{
+  g_autoptr(RtxStmt) stmt = rtx_db_prepare (db_of (self),
+    "SELECT 1 FROM workspace_documents WHERE workspace_id = ?1 LIMIT 1", NULL);
+  gboolean row = TRUE;
+
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_int64 (stmt, 1, workspace_id);
+  if (!rtx_db_step_row (db_of (self), stmt, &row, NULL))
+    return TRUE;
+  return row;
+}
+
 static void
 retriever_retrieve_async (RtxContextProvider    *provider,
                           const RtxContextQuery *query,
@@ -824,7 +842,17 @@ retriever_retrieve_async (RtxContextProvider    *provider,
                           gpointer               user_data)
 {
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
-  Retrieval *r = g_new0 (Retrieval, 1);
+  Retrieval *r;
+
+  /* A workspace without documents has no context: no worker thread (its hand-offs would add
+   * to the time to first token of every plain chat). */
+  if (!has_documents (RTX_RETRIEVER (provider), query->workspace_id)) {
+    g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_source_free),
+                           (GDestroyNotify) g_ptr_array_unref);
+    return;
+  }
+
+  r = g_new0 (Retrieval, 1);
 
   r->workspace_id = query->workspace_id;
   r->query = g_strdup (query->query != NULL ? query->query : "");
