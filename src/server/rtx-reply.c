@@ -21,6 +21,8 @@ static const struct {
   { 405, "invalid_request_error", "method_not_allowed", "METHOD_NOT_ALLOWED" },
   { 409, "invalid_request_error", "conflict", "CONFLICT" },
   { 413, "invalid_request_error", "request_too_large", "PAYLOAD_TOO_LARGE" },
+  { 415, "invalid_request_error", "unsupported_media_type", "UNSUPPORTED_MEDIA_TYPE" },
+  { 421, "invalid_request_error", "misdirected_request", "MISDIRECTED_REQUEST" },
   { 429, "rate_limit_error", "rate_limit_exceeded", "RATE_LIMIT" },
   { 502, "server_error", "upstream_error", "UPSTREAM_ERROR" },
   { 503, "server_error", "service_unavailable", "SERVICE_UNAVAILABLE" },
@@ -147,6 +149,28 @@ rtx_reply_error_body (RtxSurface  surface,
                       const char *code,
                       const char *message)
 {
+  return rtx_reply_error_body_full (surface, status, code, NULL, message);
+}
+
+/**
+ * rtx_reply_error_body_full:
+ * @surface: whose clients read the error
+ * @status: the HTTP status
+ * @code: (nullable): a machine-readable code, or %NULL for the status's usual one
+ * @param: (nullable): the request field the error is about (OpenAI's `param`)
+ * @message: the error, for people
+ *
+ * Like rtx_reply_error_body(), naming the field at fault where the surface has a place for it.
+ *
+ * Returns: (transfer full): the body
+ */
+JsonNode *
+rtx_reply_error_body_full (RtxSurface  surface,
+                           guint       status,
+                           const char *code,
+                           const char *param,
+                           const char *message)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   const char *openai_type, *openai_code, *sdk_code;
 
@@ -163,7 +187,10 @@ rtx_reply_error_body (RtxSurface  surface,
     json_builder_set_member_name (builder, "type");
     json_builder_add_string_value (builder, openai_type);
     json_builder_set_member_name (builder, "param");
-    json_builder_add_null_value (builder);
+    if (param != NULL)
+      json_builder_add_string_value (builder, param);
+    else
+      json_builder_add_null_value (builder);
     json_builder_set_member_name (builder, "code");
     if (code != NULL || openai_code != NULL)
       json_builder_add_string_value (builder, code != NULL ? code : openai_code);
@@ -199,6 +226,30 @@ rtx_reply_error_with_code (SoupServerMessage *msg,
 
   body = rtx_reply_error_body (surface, status, code, message);
   rtx_reply_json (msg, status, body);
+}
+
+/**
+ * rtx_reply_invalid:
+ * @msg: a server message
+ * @surface: whose clients read the error
+ * @field: (nullable): the field at fault
+ * @message: what is wrong with it
+ *
+ * Replies 400 to a request that failed validation.
+ */
+void
+rtx_reply_invalid (SoupServerMessage *msg,
+                   RtxSurface         surface,
+                   const char        *field,
+                   const char        *message)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (message != NULL);
+
+  body = rtx_reply_error_body_full (surface, SOUP_STATUS_BAD_REQUEST, NULL, field, message);
+  rtx_reply_json (msg, SOUP_STATUS_BAD_REQUEST, body);
 }
 
 /**

@@ -31,6 +31,15 @@ JsonNode *rtx_reply_error_body         (RtxSurface         surface,
                                         guint              status,
                                         const char        *code,
                                         const char        *message) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode *rtx_reply_error_body_full    (RtxSurface         surface,
+                                        guint              status,
+                                        const char        *code,
+                                        const char        *param,
+                                        const char        *message) G_GNUC_WARN_UNUSED_RESULT;
+void   rtx_reply_invalid               (SoupServerMessage *msg,
+                                        RtxSurface         surface,
+                                        const char        *field,
+                                        const char        *message);
 void   rtx_reply_set_header            (SoupServerMessage *msg,
                                         const char        *name,
                                         const char        *value);

@@ -25,6 +25,7 @@ struct _RtxRequest {
   GHashTable        *query;
   RtxCaller          caller;
   RtxApiKey         *key;            /* caller.key, for short */
+  JsonNode          *body;
   char              *identity;
   char              *actor_name;
   RtxActor           actor;
@@ -50,6 +51,7 @@ rtx_request_clear (RtxRequest *self)
   g_clear_pointer (&self->query, g_hash_table_unref);
   rtx_caller_clear (&self->caller);
   self->key = NULL;
+  g_clear_pointer (&self->body, json_node_unref);
   g_clear_pointer (&self->identity, g_free);
   g_clear_pointer (&self->actor_name, g_free);
 }
@@ -63,6 +65,7 @@ rtx_request_clear (RtxRequest *self)
  * @query: (nullable): query parameters as libsoup decoded them
  * @caller: (nullable): who made the request; its contents are taken over and it is left
  *   cleared
+ * @body: (transfer full) (nullable): the request body, parsed and validated
  *
  * Returns: (transfer full): a request
  */
@@ -72,7 +75,8 @@ rtx_request_new (RtxServer         *server,
                  RtxOperation      *operation,
                  GHashTable        *params,
                  GHashTable        *query,
-                 RtxCaller         *caller)
+                 RtxCaller         *caller,
+                 JsonNode          *body)
 {
   RtxRequest *self;
 
@@ -91,6 +95,7 @@ rtx_request_new (RtxServer         *server,
     memset (caller, 0, sizeof *caller);
   }
   self->key = self->caller.key;
+  self->body = body;
   self->identity = rtx_caller_identity (&self->caller);
 
   /* The audit log names a key by its id and an app by its name, never by anything secret. */
@@ -234,6 +239,22 @@ rtx_request_get_identity (RtxRequest *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->identity;
+}
+
+/**
+ * rtx_request_get_body:
+ * @self: a request
+ *
+ * The JSON body, already checked against the operation's request body schema.
+ *
+ * Returns: (transfer none) (nullable): the body, or %NULL when the request had none
+ */
+JsonNode *
+rtx_request_get_body (RtxRequest *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->body;
 }
 
 /**

@@ -24,7 +24,8 @@ RtxRequest        *rtx_request_new           (RtxServer         *server,
                                               RtxOperation      *operation,
                                               GHashTable        *params,
                                               GHashTable        *query,
-                                              RtxCaller         *caller) G_GNUC_WARN_UNUSED_RESULT;
+                                              RtxCaller         *caller,
+                                              JsonNode          *body) G_GNUC_WARN_UNUSED_RESULT;
 RtxRequest        *rtx_request_ref           (RtxRequest        *self);
 void               rtx_request_unref         (RtxRequest        *self);
 SoupServerMessage *rtx_request_get_message   (RtxRequest        *self);
@@ -40,6 +41,7 @@ const RtxApiKey   *rtx_request_get_key       (RtxRequest        *self);
 const RtxCaller   *rtx_request_get_caller    (RtxRequest        *self);
 const char        *rtx_request_get_identity  (RtxRequest        *self);
 const RtxActor    *rtx_request_get_actor     (RtxRequest        *self);
+JsonNode          *rtx_request_get_body      (RtxRequest        *self);
 GCancellable      *rtx_request_pause         (RtxRequest        *self);
 void               rtx_request_reply_json    (RtxRequest        *self,
                                               guint              status,

@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <libsoup/soup.h>
 
-#include "rtx-auth.h"
 #include "rtx-error.h"
-#include "rtx-reply.h"
-#include "rtx-request.h"
+#include "rtx-listener.h"
 #include "rtx-router.h"
 #include "rtx-server.h"
 #include "rtx-server-private.h"
 #include "rtx-retriever.h"
-#include "rtx-upload.h"
 
 /* libsoup's own listeners use GLib's default backlog of 10, which stalls connects under load
  * (security-reliability.md §0.4: p99 496 ms at 200 connections, 14.5 ms with 1024). */
@@ -21,17 +20,10 @@
 /* With port 0, the port the kernel picks for 127.0.0.1 may be taken on ::1. */
 #define MAX_PORT_ATTEMPTS 8
 
-struct _RtxServer {
-  GObject         parent_instance;
+/* Descriptors kept for everything but client connections: listeners, the database and its
+ * WAL, the keyring's D-Bus connection, files being read. */
+#define RESERVED_FDS 64
 
-  RtxRuntime     *runtime;
-  RtxRouter      *router;
-  SoupServer     *soup_server;
-
-  guint16         port;
-  RtxServerState  state;
-  char           *state_reason;
-};
 
 enum {
   PROP_0,
@@ -82,129 +74,6 @@ set_state (RtxServer      *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
   g_object_thaw_notify (G_OBJECT (self));
-}
-
-/* ---- Dispatch ---------------------------------------------------------------------------- */
-
-static void
-on_early_request_cb (SoupServer        *server,
-                     SoupServerMessage *msg,
-                     const char        *path,
-                     GHashTable        *query,
-                     gpointer           user_data)
-{
-  /* The guards of issue 3 go here: they must run after the headers and before the body is
-   * read. Host and Origin checks, dropping Range/If-Range, and per-route body caps (413 with
-   * the request body's accumulation turned off and the connection closed). */
-  RtxServer *self = RTX_SERVER (user_data);
-
-  /* Uploads are parsed as they stream in, never buffered whole. */
-  if (self->router != NULL)
-    rtx_upload_attach_if_wanted (self->router, self->runtime, msg, path);
-}
-
-static void
-reply_not_found (SoupServerMessage *msg,
-                 const char        *path)
-{
-  rtx_reply_error (msg, rtx_surface_for_path (path), SOUP_STATUS_NOT_FOUND, "Not found");
-}
-
-static void
-reply_method_not_allowed (SoupServerMessage *msg,
-                          const char        *path,
-                          const char        *allow)
-{
-  g_autofree char *message = g_strdup_printf ("Method not allowed. Allowed: %s", allow);
-
-  rtx_reply_error (msg, rtx_surface_for_path (path), SOUP_STATUS_METHOD_NOT_ALLOWED, message);
-  rtx_reply_set_header (msg, "Allow", allow);
-}
-
-static void
-dispatch (RtxServer         *self,
-          SoupServerMessage *msg,
-          RtxRouteMatch     *match,
-          GHashTable        *query)
-{
-  RtxOperation *operation = match->operation;
-  RtxSurface surface = rtx_operation_get_surface (operation);
-  RtxHandlerFunc handler = rtx_operation_get_handler (operation);
-  g_auto(RtxCaller) caller = { 0 };
-  g_autoptr(RtxRequest) req = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!rtx_auth_authenticate (self->runtime, soup_server_message_get_request_headers (msg),
-                              soup_server_message_get_local_address (msg),
-                              soup_server_message_get_remote_address (msg),
-                              operation, &caller, &error)) {
-    if (g_error_matches (error, RTX_ERROR, RTX_ERROR_UNAUTHENTICATED)) {
-      g_debug ("Refused %s: no valid credential", rtx_operation_get_id (operation));
-      rtx_auth_refuse (msg, surface, &caller);
-    } else {
-      rtx_reply_gerror (msg, surface, error);
-    }
-    return;
-  }
-
-  /* Admin keys of owners who lost the role were already refused by rtx_api_keys_authenticate(),
-   * so the flag on the key is the whole check. */
-  if (rtx_operation_is_admin_only (operation) && (caller.key == NULL || !caller.key->admin)) {
-    rtx_reply_error (msg, surface, SOUP_STATUS_FORBIDDEN,
-                     "This route needs an administrator key.");
-    return;
-  }
-
-  if (!rtx_auth_authorize (self->runtime, msg, operation, match->params, &caller))
-    return;
-
-  /* rtx_server_start() refuses to run with an unbound operation; this is a last resort. */
-  if (handler == NULL) {
-    g_critical ("Operation %s has no handler", rtx_operation_get_id (operation));
-    rtx_reply_error (msg, surface, SOUP_STATUS_NOT_IMPLEMENTED, "Not implemented");
-    return;
-  }
-
-  req = rtx_request_new (self, msg, operation, match->params, query, &caller);
-  handler (req);
-}
-
-/* The SDK's LLM and vector modules do not strip a trailing slash from the base URL, so they
- * ask for `//sdk/llm/chat` (local-app-protocol.md §1.1): a path that starts with several
- * slashes is read as starting with one. */
-static const char *
-normalize_path (const char *path)
-{
-  while (path[0] == '/' && path[1] == '/')
-    path++;
-
-  return path;
-}
-
-static void
-on_request_cb (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
-{
-  RtxServer *self = RTX_SERVER (user_data);
-  g_auto(RtxRouteMatch) match = { 0 };
-
-  path = normalize_path (path);
-
-  switch (rtx_router_match (self->router, soup_server_message_get_method (msg), path, &match)) {
-  case RTX_ROUTE_NOT_FOUND:
-    reply_not_found (msg, path);
-    break;
-  case RTX_ROUTE_METHOD_NOT_ALLOWED:
-    reply_method_not_allowed (msg, path, match.allow);
-    break;
-  case RTX_ROUTE_FOUND:
-  default:
-    dispatch (self, msg, &match, query);
-    break;
-  }
 }
 
 /* ---- Listening --------------------------------------------------------------------------- */
@@ -324,14 +193,41 @@ create_soup_server (RtxServer *self)
                                      "server-header", NULL,
                                      NULL);
 
-  /* libsoup sends "OPTIONS *" only to a handler registered for "*"; without one it would
-   * answer a bodiless 404 that no guard saw. */
-  soup_server_add_early_handler (server, NULL, on_early_request_cb, self, NULL);
-  soup_server_add_early_handler (server, "*", on_early_request_cb, self, NULL);
-  soup_server_add_handler (server, NULL, on_request_cb, self, NULL);
-  soup_server_add_handler (server, "*", on_request_cb, self, NULL);
-
+  rtx_server_dispatch_attach (self, server);
   return server;
+}
+
+/* A desktop session's soft limit is often 1024, less than the connections the server keeps
+ * plus its own files; the hard limit is usually far higher. Returns the soft limit now. */
+static rlim_t
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return 1024;
+
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlim_t wanted = limit.rlim_max;
+
+    limit.rlim_cur = wanted;
+    if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+      g_debug ("Could not raise the descriptor limit: %s", g_strerror (errno));
+    getrlimit (RLIMIT_NOFILE, &limit);
+  }
+
+  return limit.rlim_cur;
+}
+
+static guint
+max_connections (void)
+{
+  rlim_t fds = raise_fd_limit ();
+
+  if (fds == RLIM_INFINITY || fds >= RTX_LISTENER_MAX_CONNECTIONS + RESERVED_FDS)
+    return RTX_LISTENER_MAX_CONNECTIONS;
+
+  return fds > 2 * RESERVED_FDS ? (guint) (fds - RESERVED_FDS) : RESERVED_FDS;
 }
 
 /* The bindings are checked at every start, so that a server never serves an operation
@@ -365,16 +261,29 @@ start_listening (RtxServer  *self,
     return FALSE;
 
   server = create_soup_server (self);
-  for (guint i = 0; i < sockets->len; i++) {
-    if (!soup_server_listen_socket (server, g_ptr_array_index (sockets, i), 0, error)) {
-      soup_server_disconnect (server);
-      return FALSE;
-    }
+  self->listener = rtx_listener_new (server, sockets, max_connections (), error);
+  if (self->listener == NULL) {
+    soup_server_disconnect (server);
+    return FALSE;
   }
 
   *out_port = socket_port (g_ptr_array_index (sockets, 0));
   self->soup_server = g_steal_pointer (&server);
   return TRUE;
+}
+
+static void
+stop_serving (RtxServer *self)
+{
+  if (self->listener != NULL) {
+    rtx_listener_close (self->listener);
+    g_clear_object (&self->listener);
+  }
+
+  if (self->soup_server != NULL) {
+    soup_server_disconnect (self->soup_server);
+    g_clear_object (&self->soup_server);
+  }
 }
 
 /* ---- GObject ----------------------------------------------------------------------------- */
@@ -384,10 +293,7 @@ rtx_server_dispose (GObject *object)
 {
   RtxServer *self = (RtxServer *) object;
 
-  if (self->soup_server != NULL) {
-    soup_server_disconnect (self->soup_server);
-    g_clear_object (&self->soup_server);
-  }
+  stop_serving (self);
   g_clear_object (&self->router);
   g_clear_object (&self->runtime);
 
@@ -494,6 +400,8 @@ static void
 rtx_server_init (RtxServer *self)
 {
   self->state = RTX_SERVER_STOPPED;
+  /* The test suite sets this so that every response is checked against openapi.json. */
+  self->check_responses = g_strcmp0 (g_getenv ("RTX_CHECK_RESPONSES"), "1") == 0;
 }
 
 /* ---- Public API -------------------------------------------------------------------------- */
@@ -568,11 +476,7 @@ rtx_server_stop (RtxServer *self)
 {
   g_return_if_fail (RTX_IS_SERVER (self));
 
-  if (self->soup_server != NULL) {
-    soup_server_disconnect (self->soup_server);
-    g_clear_object (&self->soup_server);
-  }
-
+  stop_serving (self);
   set_state (self, RTX_SERVER_STOPPED, 0, NULL);
 }
 
@@ -639,8 +543,48 @@ rtx_server_get_listeners (RtxServer *self)
 {
   g_return_val_if_fail (RTX_IS_SERVER (self), NULL);
 
-  if (self->soup_server == NULL)
+  if (self->listener == NULL)
     return NULL;
 
-  return soup_server_get_listeners (self->soup_server);
+  return rtx_listener_get_sockets (self->listener);
+}
+
+/**
+ * rtx_server_set_embed_origin_func:
+ * @self: a server
+ * @func: (nullable): the embeds' origin check
+ *
+ * Installs the check that lets a foreign `Origin` call `/api/embed/<id>/...` routes.
+ */
+void
+rtx_server_set_embed_origin_func (RtxServer          *self,
+                                  RtxEmbedOriginFunc  func)
+{
+  g_return_if_fail (RTX_IS_SERVER (self));
+
+  self->embed_origin_func = func;
+}
+
+RtxRouter *
+rtx_server_get_router (RtxServer *self)
+{
+  g_return_val_if_fail (RTX_IS_SERVER (self), NULL);
+
+  return self->router;
+}
+
+guint64
+rtx_server_get_handler_calls (RtxServer *self)
+{
+  g_return_val_if_fail (RTX_IS_SERVER (self), 0);
+
+  return self->handler_calls;
+}
+
+RtxListener *
+rtx_server_get_listener (RtxServer *self)
+{
+  g_return_val_if_fail (RTX_IS_SERVER (self), NULL);
+
+  return self->listener;
 }

@@ -25,6 +25,22 @@ typedef enum {
 #define RTX_TYPE_SERVER_STATE (rtx_server_state_get_type ())
 GType rtx_server_state_get_type (void) G_GNUC_CONST;
 
+/**
+ * RtxEmbedOriginFunc:
+ * @runtime: the runtime
+ * @embed_id: the embed's id, as it appears in the path (`/api/embed/<id>/...`)
+ * @origin: the request's `Origin`
+ *
+ * Whether @origin is on the allowlist of the embed @embed_id. The embeds feature installs
+ * one with rtx_server_set_embed_origin_func(); without one, no foreign origin reaches any
+ * route, embed routes included.
+ *
+ * Returns: %TRUE when @origin may call the embed's routes
+ */
+typedef gboolean (*RtxEmbedOriginFunc) (RtxRuntime *runtime,
+                                        const char *embed_id,
+                                        const char *origin);
+
 #define RTX_TYPE_SERVER (rtx_server_get_type ())
 G_DECLARE_FINAL_TYPE (RtxServer, rtx_server, RTX, SERVER, GObject)
 
@@ -39,5 +55,7 @@ gboolean        rtx_server_get_running      (RtxServer   *self);
 RtxServerState  rtx_server_get_state        (RtxServer   *self);
 const char     *rtx_server_get_state_reason (RtxServer   *self);
 GSList         *rtx_server_get_listeners    (RtxServer   *self);
+void            rtx_server_set_embed_origin_func (RtxServer          *self,
+                                                  RtxEmbedOriginFunc  func);
 
 G_END_DECLS

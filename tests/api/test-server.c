@@ -601,15 +601,23 @@ raw_fetch (Fixture    *fixture,
   return g_string_free (raw.reply, FALSE);
 }
 
+/* @request may contain "%u" where the server's port goes (in the Host header). */
 static void
 assert_raw (Fixture    *fixture,
             const char *request,
             const char *status_line,
             const char *body)
 {
-  g_autofree char *reply = raw_fetch (fixture, request);
-  const char *reply_body = strstr (reply, "\r\n\r\n");
-  g_autofree char *escaped = g_strescape (request, NULL);
+  g_autoptr(GString) text = g_string_new (request);
+  g_autofree char *port = g_strdup_printf ("%u", rtx_server_get_port (fixture->server));
+  g_autofree char *reply = NULL;
+  g_autofree char *escaped = NULL;
+  const char *reply_body;
+
+  g_string_replace (text, "%u", port, 0);
+  reply = raw_fetch (fixture, text->str);
+  reply_body = strstr (reply, "\r\n\r\n");
+  escaped = g_strescape (text->str, NULL);
 
   g_test_message ("%s", escaped);
   g_assert_true (g_str_has_prefix (reply, status_line));
@@ -623,16 +631,16 @@ test_raw_requests (Fixture       *fixture,
 {
   static const char not_found[] = "{\"success\":false,\"error\":\"Not found\"}";
 
-  assert_raw (fixture, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+  assert_raw (fixture, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
               "HTTP/1.1 404", not_found);
-  assert_raw (fixture, "GET /api/p%00ing HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+  assert_raw (fixture, "GET /api/p%00ing HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
               "Connection: close\r\n\r\n", "HTTP/1.1 404", not_found);
-  assert_raw (fixture, "GET /api/ping%2F HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+  assert_raw (fixture, "GET /api/ping%2F HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
               "Connection: close\r\n\r\n", "HTTP/1.1 404", not_found);
   assert_raw (fixture, "GET /api/ping HTTP/1.0\r\n\r\n", "HTTP/1.0 200", "{\"online\":true}");
-  assert_raw (fixture, "BREW /api/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+  assert_raw (fixture, "BREW /api/ping HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
               "HTTP/1.1 405", "{\"success\":false,\"error\":\"Method not allowed. Allowed: GET\"}");
-  assert_raw (fixture, "GET /api/v1/auth HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+  assert_raw (fixture, "GET /api/v1/auth HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
               "Authorization: Bearer \xff\xfe\r\nConnection: close\r\n\r\n",
               "HTTP/1.1 403", STANDARD_REFUSAL);
 }

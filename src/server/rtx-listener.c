@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gio/gunixsocketaddress.h>
+
+#include "rtx-listener.h"
+
+/**
+ * RtxListener:
+ *
+ * The server's own accept loop. libsoup 3.2's listener drops its accept source for good after
+ * one failed accept (EMFILE), caps nothing and has no timeouts (security-reliability.md §0.1,
+ * §0.2); so the runtime accepts connections itself and hands each one to
+ * soup_server_accept_iostream(). It keeps at most max-connections open (further clients wait
+ * in the listen backlog), backs off for a moment when accept() fails, and closes connections
+ * whose request headers do not arrive in time or that sit idle.
+ */
+
+/* After a failed accept (out of descriptors), accepting pauses this long. */
+#define ACCEPT_BACKOFF_MS 100
+/* Accepts per wake-up, so that a flood cannot starve the requests already in. */
+#define ACCEPT_BATCH 32
+
+typedef struct _Conn Conn;
+
+struct _RtxListener {
+  GObject      parent_instance;
+
+  SoupServer  *server;
+  GPtrArray   *sockets;       /* GSocket, listening */
+  GPtrArray   *sources;       /* accept GSources while accepting, else empty */
+  GSocket     *placeholder;   /* see add_placeholder() */
+  GHashTable  *conns;         /* Conn set */
+  guint        max_connections;
+  guint        backoff_id;
+  guint64      accept_failures;
+  gulong       started_id;
+  gulong       finished_id;
+  gulong       aborted_id;
+  gboolean     closed;
+};
+
+struct _Conn {
+  RtxListener       *listener;
+  GSocketConnection *stream;    /* not owned: weakly referenced */
+  GSocketAddress    *remote;    /* the address libsoup reports for every message of this conn */
+  GSource           *timer;
+  guint              n_requests;
+};
+
+G_DEFINE_FINAL_TYPE (RtxListener, rtx_listener, G_TYPE_OBJECT)
+
+static GQuark conn_quark;
+
+static void start_accepting (RtxListener *self);
+
+/* ---- Connections ------------------------------------------------------------------------- */
+
+static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_funcs = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
+
+/* Shutting the socket down makes libsoup's pending read or write fail, and libsoup then
+ * disconnects and drops the connection as it does for any client that goes away. */
+static gboolean
+on_conn_timeout_cb (gpointer user_data)
+{
+  Conn *conn = user_data;
+
+  g_debug ("Closing a connection that was too slow or idle too long");
+  g_socket_shutdown (g_socket_connection_get_socket (conn->stream), TRUE, TRUE, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+conn_arm (Conn *conn,
+          guint seconds)
+{
+  g_source_set_ready_time (conn->timer,
+                           seconds == 0 ? -1
+                           : g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC);
+}
+
+static void
+conn_free (Conn *conn)
+{
+  g_source_destroy (conn->timer);
+  g_source_unref (conn->timer);
+  g_object_set_qdata (G_OBJECT (conn->remote), conn_quark, NULL);
+  g_object_unref (conn->remote);
+  g_free (conn);
+}
+
+/* libsoup releases the stream when the connection is over, whoever ended it. */
+static void
+on_stream_finalized_cb (gpointer  user_data,
+                        GObject  *where_the_object_was)
+{
+  Conn *conn = user_data;
+  RtxListener *self = conn->listener;
+
+  if (self != NULL) {
+    gboolean was_full = g_hash_table_size (self->conns) >= self->max_connections;
+
+    g_hash_table_remove (self->conns, conn);
+    if (was_full && self->backoff_id == 0 && !self->closed)
+      start_accepting (self);
+  }
+
+  conn_free (conn);
+}
+
+static Conn *
+conn_for_message (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return remote != NULL ? g_object_get_qdata (G_OBJECT (remote), conn_quark) : NULL;
+}
+
+static void
+on_got_headers_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn != NULL)
+    conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
+}
+
+/* A body that keeps coming keeps its connection; one that stalls does not. */
+static void
+on_got_chunk_cb (SoupServerMessage *msg,
+                 GBytes            *chunk,
+                 gpointer           user_data)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn != NULL)
+    conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
+}
+
+/* The handler runs and the response is written with no deadline: streams may be long. */
+static void
+on_got_body_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn != NULL)
+    conn_arm (conn, 0);
+}
+
+/* libsoup emits request-started on the first bytes of a request. The first request of a
+ * connection keeps the deadline set at accept, so trickling headers never buys time. */
+static void
+on_request_started_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn == NULL)
+    return;
+
+  if (conn->n_requests++ > 0)
+    conn_arm (conn, RTX_LISTENER_HEADER_TIMEOUT_SEC);
+
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body_cb), NULL);
+}
+
+static void
+on_request_done_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn != NULL)
+    conn_arm (conn, RTX_LISTENER_IDLE_TIMEOUT_SEC);
+}
+
+static void
+accept_client (RtxListener *self,
+               GSocket     *client)
+{
+  g_autoptr(GSocketConnection) stream = NULL;
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (client, NULL);
+  g_autoptr(GError) error = NULL;
+  Conn *conn;
+
+  if (local == NULL || remote == NULL) {
+    g_socket_close (client, NULL);
+    return;
+  }
+
+  g_socket_set_option (client, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  stream = g_socket_connection_factory_create_connection (client);
+
+  conn = g_new0 (Conn, 1);
+  conn->listener = self;
+  conn->stream = stream;
+  conn->remote = g_object_ref (remote);
+  conn->timer = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_static_name (conn->timer, "[rtx] connection deadline");
+  g_source_set_callback (conn->timer, on_conn_timeout_cb, conn, NULL);
+  g_source_attach (conn->timer, g_main_context_get_thread_default ());
+  conn_arm (conn, RTX_LISTENER_HEADER_TIMEOUT_SEC);
+
+  g_object_set_qdata (G_OBJECT (remote), conn_quark, conn);
+  g_object_weak_ref (G_OBJECT (stream), on_stream_finalized_cb, conn);
+  g_hash_table_add (self->conns, conn);
+
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
+    g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+}
+
+/* ---- Accepting --------------------------------------------------------------------------- */
+
+static void
+stop_accepting (RtxListener *self)
+{
+  for (guint i = 0; i < self->sources->len; i++)
+    g_source_destroy (g_ptr_array_index (self->sources, i));
+  g_ptr_array_set_size (self->sources, 0);
+}
+
+static gboolean
+on_backoff_done_cb (gpointer user_data)
+{
+  RtxListener *self = user_data;
+
+  self->backoff_id = 0;
+  start_accepting (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Out of descriptors (or another transient failure): the pending client stays in the
+ * backlog, and accepting resumes shortly, when connections may have closed. */
+static void
+back_off (RtxListener  *self,
+          const GError *error)
+{
+  if (self->accept_failures++ % 1000 == 0)
+    g_message ("Cannot accept connections for now (%s); retrying in %u ms",
+               error->message, ACCEPT_BACKOFF_MS);
+
+  stop_accepting (self);
+  if (self->backoff_id == 0)
+    self->backoff_id = g_timeout_add (ACCEPT_BACKOFF_MS, on_backoff_done_cb, self);
+}
+
+static gboolean
+on_incoming_cb (GSocket      *socket,
+                GIOCondition  condition,
+                gpointer      user_data)
+{
+  RtxListener *self = user_data;
+
+  for (guint i = 0; i < ACCEPT_BATCH; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocket) client = NULL;
+
+    if (g_hash_table_size (self->conns) >= self->max_connections) {
+      /* Full: the next client waits in the backlog until a connection closes. */
+      stop_accepting (self);
+      return G_SOURCE_REMOVE;
+    }
+
+    client = g_socket_accept (socket, NULL, &error);
+    if (client == NULL) {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      back_off (self, error);
+      return G_SOURCE_REMOVE;
+    }
+
+    accept_client (self, client);
+  }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_accepting (RtxListener *self)
+{
+  if (self->sources->len > 0 || self->closed ||
+      g_hash_table_size (self->conns) >= self->max_connections)
+    return;
+
+  for (guint i = 0; i < self->sockets->len; i++) {
+    GSource *source = g_socket_create_source (g_ptr_array_index (self->sockets, i), G_IO_IN,
+                                              NULL);
+
+    g_source_set_static_name (source, "[rtx] accept");
+    g_source_set_callback (source, G_SOURCE_FUNC (on_incoming_cb), self, NULL);
+    g_source_attach (source, g_main_context_get_thread_default ());
+    g_ptr_array_add (self->sources, source);
+  }
+}
+
+/* libsoup keeps connections alive only while it has a listener of its own (request_finished
+ * in soup-server.c checks priv->listeners). It gets one that nobody can reach: a Unix socket
+ * whose path is removed as soon as it listens. */
+static gboolean
+add_placeholder (RtxListener  *self,
+                 GError      **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rtx-listener-XXXXXX", error);
+  g_autofree char *path = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  gboolean ok;
+
+  if (dir == NULL)
+    return FALSE;
+
+  path = g_build_filename (dir, "unreachable", NULL);
+  address = g_unix_socket_address_new (path);
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                         error);
+  ok = socket != NULL &&
+       g_socket_bind (socket, address, FALSE, error) &&
+       g_socket_listen (socket, error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+
+  if (!ok || !soup_server_listen_socket (self->server, socket, 0, error))
+    return FALSE;
+
+  self->placeholder = g_steal_pointer (&socket);
+  return TRUE;
+}
+
+/* ---- GObject ----------------------------------------------------------------------------- */
+
+static void
+rtx_listener_dispose (GObject *object)
+{
+  RtxListener *self = (RtxListener *) object;
+
+  rtx_listener_close (self);
+  g_clear_object (&self->server);
+
+  G_OBJECT_CLASS (rtx_listener_parent_class)->dispose (object);
+}
+
+static void
+rtx_listener_finalize (GObject *object)
+{
+  RtxListener *self = (RtxListener *) object;
+
+  g_clear_pointer (&self->sources, g_ptr_array_unref);
+  g_clear_pointer (&self->sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->conns, g_hash_table_unref);
+
+  G_OBJECT_CLASS (rtx_listener_parent_class)->finalize (object);
+}
+
+static void
+rtx_listener_class_init (RtxListenerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = rtx_listener_dispose;
+  object_class->finalize = rtx_listener_finalize;
+
+  conn_quark = g_quark_from_static_string ("rtx-listener-conn");
+}
+
+static void
+rtx_listener_init (RtxListener *self)
+{
+  self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  self->conns = g_hash_table_new (NULL, NULL);
+}
+
+/* ---- Public API -------------------------------------------------------------------------- */
+
+/**
+ * rtx_listener_new:
+ * @server: the server that serves the connections
+ * @sockets: (element-type GSocket): listening sockets
+ * @max_connections: how many connections may be open at once
+ * @error: return location for an error
+ *
+ * Starts accepting on @sockets, on the thread-default main context.
+ *
+ * Returns: (transfer full): a listener, or %NULL with @error set
+ */
+RtxListener *
+rtx_listener_new (SoupServer  *server,
+                  GPtrArray   *sockets,
+                  guint        max_connections,
+                  GError     **error)
+{
+  g_autoptr(RtxListener) self = NULL;
+
+  g_return_val_if_fail (SOUP_IS_SERVER (server), NULL);
+  g_return_val_if_fail (sockets != NULL && sockets->len > 0, NULL);
+  g_return_val_if_fail (max_connections > 0, NULL);
+
+  self = g_object_new (RTX_TYPE_LISTENER, NULL);
+  self->server = g_object_ref (server);
+  self->max_connections = max_connections;
+  for (guint i = 0; i < sockets->len; i++) {
+    GSocket *socket = g_ptr_array_index (sockets, i);
+
+    g_socket_set_blocking (socket, FALSE);
+    g_ptr_array_add (self->sockets, g_object_ref (socket));
+  }
+
+  if (!add_placeholder (self, error))
+    return NULL;
+
+  self->started_id = g_signal_connect (server, "request-started",
+                                       G_CALLBACK (on_request_started_cb), self);
+  self->finished_id = g_signal_connect (server, "request-finished",
+                                        G_CALLBACK (on_request_done_cb), self);
+  self->aborted_id = g_signal_connect (server, "request-aborted",
+                                       G_CALLBACK (on_request_done_cb), self);
+
+  start_accepting (self);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * rtx_listener_close:
+ * @self: a listener
+ *
+ * Stops accepting and closes the listening sockets. Open connections are the server's to
+ * close (soup_server_disconnect()); their deadlines are dropped here.
+ */
+void
+rtx_listener_close (RtxListener *self)
+{
+  GHashTableIter iter;
+  Conn *conn;
+
+  g_return_if_fail (RTX_IS_LISTENER (self));
+
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+
+  stop_accepting (self);
+  g_clear_handle_id (&self->backoff_id, g_source_remove);
+  for (guint i = 0; i < self->sockets->len; i++)
+    g_socket_close (g_ptr_array_index (self->sockets, i), NULL);
+  if (self->placeholder != NULL)
+    g_socket_close (self->placeholder, NULL);
+  g_clear_object (&self->placeholder);
+
+  g_clear_signal_handler (&self->started_id, self->server);
+  g_clear_signal_handler (&self->finished_id, self->server);
+  g_clear_signal_handler (&self->aborted_id, self->server);
+
+  /* Connections that outlive the listener free their own record when libsoup drops them. */
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL)) {
+    conn->listener = NULL;
+    conn_arm (conn, 0);
+  }
+  g_hash_table_remove_all (self->conns);
+}
+
+/**
+ * rtx_listener_get_sockets:
+ * @self: a listener
+ *
+ * Returns: (transfer container) (element-type GSocket): the listening sockets
+ */
+GSList *
+rtx_listener_get_sockets (RtxListener *self)
+{
+  GSList *list = NULL;
+
+  g_return_val_if_fail (RTX_IS_LISTENER (self), NULL);
+
+  for (guint i = self->sockets->len; i > 0; i--)
+    list = g_slist_prepend (list, g_ptr_array_index (self->sockets, i - 1));
+
+  return list;
+}
+
+guint
+rtx_listener_get_n_connections (RtxListener *self)
+{
+  g_return_val_if_fail (RTX_IS_LISTENER (self), 0);
+
+  return g_hash_table_size (self->conns);
+}
+
+guint
+rtx_listener_get_max_connections (RtxListener *self)
+{
+  g_return_val_if_fail (RTX_IS_LISTENER (self), 0);
+
+  return self->max_connections;
+}
+
+guint64
+rtx_listener_get_accept_failures (RtxListener *self)
+{
+  g_return_val_if_fail (RTX_IS_LISTENER (self), 0);
+
+  return self->accept_failures;
+}
