@@ -5,6 +5,7 @@
 
 static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_openai_compat,
+  rtx_handlers_public_docs,
   rtx_handlers_public_system,
   rtx_handlers_sdk_credentials,
   rtx_handlers_sdk_activities,
@@ -18,11 +19,12 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_standard_admin_workspaces,
   rtx_handlers_standard_settings,
   rtx_handlers_standard_agents,
+  rtx_handlers_standard_system,
+  rtx_handlers_standard_admin_keys,
   rtx_handlers_standard_auth,
   rtx_handlers_standard_credentials,
   rtx_handlers_standard_local_apps,
   rtx_handlers_standard_chat,
-  rtx_handlers_standard_system,
   rtx_handlers_standard_threads,
   rtx_handlers_standard_workspaces,
   rtx_handlers_standard_documents,

@@ -22,6 +22,7 @@ typedef struct {
 
 /* The areas, sorted by name. Add a line here and one in rtx-handlers.c for a new area. */
 extern const RtxHandlerBinding rtx_handlers_openai_compat[];
+extern const RtxHandlerBinding rtx_handlers_public_docs[];
 extern const RtxHandlerBinding rtx_handlers_public_system[];
 extern const RtxHandlerBinding rtx_handlers_sdk_credentials[];
 extern const RtxHandlerBinding rtx_handlers_sdk_activities[];
@@ -35,11 +36,12 @@ extern const RtxHandlerBinding rtx_handlers_standard_admin[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin_workspaces[];
 extern const RtxHandlerBinding rtx_handlers_standard_settings[];
 extern const RtxHandlerBinding rtx_handlers_standard_agents[];
+extern const RtxHandlerBinding rtx_handlers_standard_system[];
+extern const RtxHandlerBinding rtx_handlers_standard_admin_keys[];
 extern const RtxHandlerBinding rtx_handlers_standard_auth[];
 extern const RtxHandlerBinding rtx_handlers_standard_credentials[];
 extern const RtxHandlerBinding rtx_handlers_standard_local_apps[];
 extern const RtxHandlerBinding rtx_handlers_standard_chat[];
-extern const RtxHandlerBinding rtx_handlers_standard_system[];
 extern const RtxHandlerBinding rtx_handlers_standard_threads[];
 extern const RtxHandlerBinding rtx_handlers_standard_workspaces[];
 extern const RtxHandlerBinding rtx_handlers_standard_documents[];

@@ -131,6 +131,35 @@ rtx_reply_json (SoupServerMessage *msg,
 }
 
 /**
+ * rtx_reply_bytes:
+ * @msg: a server message
+ * @status: the HTTP status
+ * @content_type: the media type, e.g. `text/css; charset=utf-8`
+ * @bytes: the body
+ *
+ * For the few responses that are not JSON (the files of /api/docs). Never sniffed.
+ */
+void
+rtx_reply_bytes (SoupServerMessage *msg,
+                 guint              status,
+                 const char        *content_type,
+                 GBytes            *bytes)
+{
+  SoupMessageHeaders *headers;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (content_type != NULL);
+  g_return_if_fail (bytes != NULL);
+
+  soup_server_message_set_status (msg, status, NULL);
+  headers = soup_server_message_get_response_headers (msg);
+  soup_message_headers_replace (headers, "Content-Type", content_type);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+}
+
+/**
  * rtx_reply_error_body:
  * @surface: whose clients read the error
  * @status: the HTTP status

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 void   rtx_reply_json                  (SoupServerMessage *msg,
                                         guint              status,
                                         JsonNode          *node);
+void   rtx_reply_bytes                 (SoupServerMessage *msg,
+                                        guint              status,
+                                        const char        *content_type,
+                                        GBytes            *bytes);
 void   rtx_reply_error                 (SoupServerMessage *msg,
                                         RtxSurface         surface,
                                         guint              status,
