@@ -16,7 +16,7 @@
 static const char * const supported_keywords[] = {
   "type", "required", "properties", "additionalProperties", "enum", "const",
   "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-  "pattern", "items", "minItems", "maxItems", "$ref",
+  "pattern", "items", "minItems", "maxItems", "minProperties", "maxProperties", "$ref",
   /* annotations, which validate nothing */
   "title", "description", "examples", "example", "default", "format", "readOnly", "writeOnly",
   "deprecated",
@@ -98,6 +98,24 @@ fail (Ctx         *ctx,
   return FALSE;
 }
 
+/* How a type reads in an error message. */
+static const char *
+type_phrase (const char *type)
+{
+  static const char * const phrases[][2] = {
+    { "object", "a JSON object" }, { "array", "an array" }, { "string", "a string" },
+    { "integer", "an integer" }, { "number", "a number" }, { "boolean", "true or false" },
+    { "null", "null" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (phrases); i++) {
+    if (g_str_equal (type, phrases[i][0]))
+      return phrases[i][1];
+  }
+
+  return type;
+}
+
 static gboolean
 has_type (JsonNode   *value,
           const char *type)
@@ -169,7 +187,7 @@ check_type (Ctx         *ctx,
 
   if (json_node_get_value_type (type) == G_TYPE_STRING)
     return has_type (value, json_node_get_string (type)) ||
-           fail (ctx, out_field, error, "must be of type %s", json_node_get_string (type));
+           fail (ctx, out_field, error, "must be %s", type_phrase (json_node_get_string (type)));
 
   if (!JSON_NODE_HOLDS_ARRAY (type))
     return TRUE;
@@ -180,10 +198,10 @@ check_type (Ctx         *ctx,
 
     if (has_type (value, name))
       return TRUE;
-    g_string_append_printf (names, "%s%s", i > 0 ? " or " : "", name);
+    g_string_append_printf (names, "%s%s", i > 0 ? " or " : "", type_phrase (name));
   }
 
-  return fail (ctx, out_field, error, "must be of type %s", names->str);
+  return fail (ctx, out_field, error, "must be %s", names->str);
 }
 
 static gboolean
@@ -209,8 +227,11 @@ check_enum (Ctx         *ctx,
 
   {
     g_autofree char *list = json_to_string (allowed, FALSE);
+    g_autofree char *given = json_to_string (value, FALSE);
 
-    return fail (ctx, out_field, error, "must be one of %s", list);
+    if (strlen (given) > 64)
+      given[64] = '\0';
+    return fail (ctx, out_field, error, "must be one of %s, not %s", list, given);
   }
 }
 
@@ -302,6 +323,13 @@ check_object (Ctx         *ctx,
   JsonObject *props = properties != NULL && JSON_NODE_HOLDS_OBJECT (properties)
                       ? json_node_get_object (properties) : NULL;
   g_autoptr(GList) members = NULL;
+  double limit;
+
+  if (member_number (schema, "minProperties", &limit) && json_object_get_size (object) < limit)
+    return fail (ctx, out_field, error, "must have at least %.0f field%s", limit,
+                 limit == 1 ? "" : "s");
+  if (member_number (schema, "maxProperties", &limit) && json_object_get_size (object) > limit)
+    return fail (ctx, out_field, error, "must have at most %.0f fields", limit);
 
   if (required != NULL && JSON_NODE_HOLDS_ARRAY (required)) {
     for (guint i = 0; i < json_array_get_length (json_node_get_array (required)); i++) {
