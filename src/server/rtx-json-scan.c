@@ -152,7 +152,7 @@ scan_number (Scanner  *s,
   digits = token[0] == '-' ? token + 1 : token;
   while (digits[0] == '0' && digits[1] != '\0')
     digits++;
-  if (strlen (digits) > 16 &&
+  if (strlen (digits) >= 16 &&
       (strlen (digits) > 19 || g_ascii_strtoull (digits, NULL, 10) > MAX_SAFE_INTEGER))
     return fail (error, "Invalid JSON: integer beyond ±2^53 (send it as a string)");
 

@@ -9,14 +9,15 @@
 
 /* The JSON Schema subset that openapi.json's schemas are written in (DESIGN.md §2): type,
  * required, properties, additionalProperties, enum, const, minimum/maximum (and the exclusive
- * pair), minLength/maxLength, pattern, items, minItems/maxItems and local $refs. A unit test
+ * pair), minLength/maxLength, pattern, items, minItems/maxItems, min/maxProperties, allOf
+ * and local $refs. A unit test
  * walks the document and refuses any other validation keyword, so a schema never says more
  * than the server checks. */
 
 static const char * const supported_keywords[] = {
   "type", "required", "properties", "additionalProperties", "enum", "const",
   "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-  "pattern", "items", "minItems", "maxItems", "minProperties", "maxProperties", "$ref",
+  "pattern", "items", "minItems", "maxItems", "minProperties", "maxProperties", "allOf", "$ref",
   /* annotations, which validate nothing */
   "title", "description", "examples", "example", "default", "format", "readOnly", "writeOnly",
   "deprecated",
@@ -396,6 +397,28 @@ check_array (Ctx         *ctx,
   return TRUE;
 }
 
+/* Every schema of allOf applies, each on its own (as JSON Schema has it). */
+static gboolean
+check_all_of (Ctx         *ctx,
+              JsonObject  *schema,
+              JsonNode    *value,
+              char       **out_field,
+              GError     **error)
+{
+  JsonNode *all_of = json_object_get_member (schema, "allOf");
+
+  if (all_of == NULL || !JSON_NODE_HOLDS_ARRAY (all_of))
+    return TRUE;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (all_of)); i++) {
+    if (!validate (ctx, json_array_get_element (json_node_get_array (all_of), i), value,
+                   out_field, error))
+      return FALSE;
+  }
+
+  return TRUE;
+}
+
 /**
  * rtx_schema_resolve_object:
  * @router: the router whose document holds the `$ref`s
@@ -440,7 +463,8 @@ validate (Ctx       *ctx,
   }
 
   if (!check_type (ctx, schema, value, out_field, error) ||
-      !check_enum (ctx, schema, value, out_field, error))
+      !check_enum (ctx, schema, value, out_field, error) ||
+      !check_all_of (ctx, schema, value, out_field, error))
     return FALSE;
 
   if (JSON_NODE_HOLDS_OBJECT (value))
