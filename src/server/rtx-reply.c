@@ -257,10 +257,43 @@ rtx_reply_error_with_code (SoupServerMessage *msg,
   rtx_reply_json (msg, status, body);
 }
 
+/* AnythingLLM's chat routes refuse with their "abort" envelope, which its clients read;
+ * `success:false` and `error` sit beside it as on every standard error. */
+static JsonNode *
+chat_abort_body (const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "success");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, uuid);
+  json_builder_set_member_name (builder, "uuid");
+  json_builder_add_string_value (builder, uuid);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "abort");
+  json_builder_set_member_name (builder, "textResponse");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "sources");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "close");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
 /**
  * rtx_reply_invalid:
  * @msg: a server message
  * @surface: whose clients read the error
+ * @shape: (nullable): the operation's `x-rtx-error-shape`: `chat-abort` for AnythingLLM's
+ *   chat abort envelope, %NULL for the surface's error
  * @field: (nullable): the field at fault
  * @message: what is wrong with it
  *
@@ -269,6 +302,7 @@ rtx_reply_error_with_code (SoupServerMessage *msg,
 void
 rtx_reply_invalid (SoupServerMessage *msg,
                    RtxSurface         surface,
+                   const char        *shape,
                    const char        *field,
                    const char        *message)
 {
@@ -277,7 +311,10 @@ rtx_reply_invalid (SoupServerMessage *msg,
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
   g_return_if_fail (message != NULL);
 
-  body = rtx_reply_error_body_full (surface, SOUP_STATUS_BAD_REQUEST, NULL, field, message);
+  if (g_strcmp0 (shape, "chat-abort") == 0)
+    body = chat_abort_body (message);
+  else
+    body = rtx_reply_error_body_full (surface, SOUP_STATUS_BAD_REQUEST, NULL, field, message);
   rtx_reply_json (msg, SOUP_STATUS_BAD_REQUEST, body);
 }
 

@@ -42,6 +42,7 @@ JsonNode *rtx_reply_error_body_full    (RtxSurface         surface,
                                         const char        *message) G_GNUC_WARN_UNUSED_RESULT;
 void   rtx_reply_invalid               (SoupServerMessage *msg,
                                         RtxSurface         surface,
+                                        const char        *shape,
                                         const char        *field,
                                         const char        *message);
 void   rtx_reply_set_header            (SoupServerMessage *msg,

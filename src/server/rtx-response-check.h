@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 
 void rtx_response_check (RtxRouter         *router,
                          SoupServerMessage *msg,
-                         RtxOperation      *operation);
+                         RtxOperation      *operation,
+                         gboolean           by_server);
 
 G_END_DECLS

@@ -24,7 +24,8 @@ typedef struct {
   RtxRouteMatch  match;
   goffset        limit;
   goffset        received;
-  gboolean       refused;
+  gboolean       refused;     /* by the guards, before the body */
+  gboolean       by_server;   /* answered by the server, not by a handler */
 } Exchange;
 
 static GQuark exchange_quark;
@@ -71,6 +72,7 @@ refuse_early (SoupServerMessage *msg,
                        : rtx_surface_for_path (path);
 
   exchange->refused = TRUE;
+  exchange->by_server = TRUE;
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   rtx_reply_error (msg, surface, status, message);
 }
@@ -318,9 +320,10 @@ read_body (RtxServer          *self,
 static void
 dispatch (RtxServer         *self,
           SoupServerMessage *msg,
-          RtxRouteMatch     *match,
+          Exchange          *exchange,
           GHashTable        *query)
 {
+  RtxRouteMatch *match = &exchange->match;
   RtxOperation *operation = match->operation;
   RtxSurface surface = rtx_operation_get_surface (operation);
   RtxHandlerFunc handler = rtx_operation_get_handler (operation);
@@ -330,13 +333,22 @@ dispatch (RtxServer         *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *field = NULL;
 
+  /* Until the handler runs, every answer is the server's. */
+  exchange->by_server = TRUE;
+
   if (!authenticate (self, msg, operation, match->params, &caller))
     return;
 
   if (!rtx_schema_validate_params (self->router, operation, match->params, query, &field,
                                    &error) ||
       (!exchange->upload && !read_body (self, msg, operation, &body, &field, &error))) {
-    rtx_reply_invalid (msg, surface, field, error->message);
+    JsonNode *shape = json_object_get_member (rtx_operation_get_json (operation),
+                                              "x-rtx-error-shape");
+
+    rtx_reply_invalid (msg, surface,
+                       shape != NULL && json_node_get_value_type (shape) == G_TYPE_STRING
+                       ? json_node_get_string (shape) : NULL,
+                       field, error->message);
     return;
   }
 
@@ -349,6 +361,7 @@ dispatch (RtxServer         *self,
 
   req = rtx_request_new (self, msg, operation, match->params, query, &caller,
                          g_steal_pointer (&body));
+  exchange->by_server = FALSE;
   self->handler_calls++;
   handler (req);
 }
@@ -373,6 +386,7 @@ on_request_cb (SoupServer        *server,
     return;
   }
 
+  exchange->by_server = TRUE;
   switch (exchange->result) {
   case RTX_ROUTE_NOT_FOUND:
     rtx_reply_error (msg, rtx_surface_for_path (path), SOUP_STATUS_NOT_FOUND, "Not found");
@@ -382,7 +396,7 @@ on_request_cb (SoupServer        *server,
     break;
   case RTX_ROUTE_FOUND:
   default:
-    dispatch (self, msg, &exchange->match, query);
+    dispatch (self, msg, exchange, query);
     break;
   }
 }
@@ -399,7 +413,7 @@ on_request_finished_cb (SoupServer        *server,
   if (exchange == NULL)
     return;
 
-  rtx_response_check (self->router, msg, exchange->match.operation);
+  rtx_response_check (self->router, msg, exchange->match.operation, exchange->by_server);
 }
 
 /**
