@@ -242,9 +242,14 @@ test_no_credential (Fixture       *fixture,
     g_test_message ("%s %s", rtx_operation_get_method (operation),
                     rtx_operation_get_path (operation));
     response = send_request (fixture, operation, fixture->host, NULL, NULL, 0);
-    /* DESIGN.md §1: 403 on the standard surface, 401 on the others. */
-    g_assert_cmpuint (response->status, ==,
-                      rtx_operation_get_surface (operation) == RTX_SURFACE_STANDARD ? 403 : 401);
+    /* DESIGN.md §1: 403 on the standard surface, 401 on the others. The SDK's approval
+     * routes take the app's id in their body (and check the caller's uid): without one they
+     * refuse the body. */
+    if (rtx_operation_get_app_id_in_body (operation))
+      g_assert_cmpuint (response->status, ==, 400);
+    else
+      g_assert_cmpuint (response->status, ==,
+                        rtx_operation_get_surface (operation) == RTX_SURFACE_STANDARD ? 403 : 401);
     assert_json_error (response, operation);
     g_assert_cmpuint (handler_calls (fixture), ==, calls);
     refused++;
@@ -318,6 +323,7 @@ test_bad_bodies (Fixture       *fixture,
     gsize big_length;
     g_autofree char *big = oversized_body (operation, &big_length);
     gboolean key_works = rtx_operation_is_public (operation) ||
+                         rtx_operation_get_app_id_in_body (operation) ||
                          (rtx_operation_get_auth_schemes (operation) &
                           (RTX_AUTH_SCHEME_BEARER | RTX_AUTH_SCHEME_API_KEY_HEADER)) != 0;
 

@@ -18,7 +18,9 @@
 
 static const RtxActor test_actor = { "tester", "cli" };
 
-#define SDK_SECURITY "[{\"AppId\":[]},{\"BearerAuth\":[]},{\"ApiKeyHeader\":[]}]"
+#define SDK_SECURITY "[{\"AppId\":[]},{\"BearerAuth\":[]},{\"ApiKeyHeader\":[]}]," \
+  "\"responses\":{\"200\":{\"description\":\"ok\",\"content\":{\"application/json\":" \
+  "{\"schema\":{\"type\":\"object\",\"required\":[\"success\"]}}}}}"
 
 static const char document[] =
   "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{"
