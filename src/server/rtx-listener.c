@@ -16,9 +16,12 @@
  * The server's own accept loop. libsoup 3.2's listener drops its accept source for good after
  * one failed accept (EMFILE), caps nothing and has no timeouts (security-reliability.md §0.1,
  * §0.2); so the runtime accepts connections itself and hands each one to
- * soup_server_accept_iostream(). It keeps at most max-connections open (further clients wait
- * in the listen backlog), backs off for a moment when accept() fails, and closes connections
- * whose request headers do not arrive in time or that sit idle.
+ * soup_server_accept_iostream(). It keeps at most max-connections open, backs off for a
+ * moment when accept() fails, and closes connections whose request headers do not arrive in
+ * time or that sit idle. When it is full and clients wait, the connection that has waited
+ * longest without a request being served (silent, trickling headers, or idle between
+ * requests) is closed to make room, so a flood of idle connections cannot lock anyone out;
+ * connections whose request is being served are never closed for room.
  */
 
 /* After a failed accept (out of descriptors), accepting pauses this long. */
@@ -27,6 +30,11 @@
 #define ACCEPT_BATCH 32
 
 typedef struct _Conn Conn;
+
+typedef enum {
+  CONN_WAITING,   /* accepted, or between requests: no request being served */
+  CONN_SERVING,   /* headers in: the body, the handler or the response is under way */
+} ConnState;
 
 struct _RtxListener {
   GObject      parent_instance;
@@ -39,6 +47,7 @@ struct _RtxListener {
   guint        max_connections;
   guint        backoff_id;
   guint64      accept_failures;
+  guint64      evictions;
   gulong       started_id;
   gulong       finished_id;
   gulong       aborted_id;
@@ -47,10 +56,13 @@ struct _RtxListener {
 
 struct _Conn {
   RtxListener       *listener;
-  GSocketConnection *stream;    /* not owned: weakly referenced */
+  GSocketConnection *stream;    /* owned by its RtxConnStream, which outlives this */
   GSocketAddress    *remote;    /* the address libsoup reports for every message of this conn */
   GSource           *timer;
   guint              n_requests;
+  ConnState          state;
+  gint64             waiting_since;
+  gboolean           evicted;
 };
 
 G_DEFINE_FINAL_TYPE (RtxListener, rtx_listener, G_TYPE_OBJECT)
@@ -58,6 +70,83 @@ G_DEFINE_FINAL_TYPE (RtxListener, rtx_listener, G_TYPE_OBJECT)
 static GQuark conn_quark;
 
 static void start_accepting (RtxListener *self);
+static void conn_closed     (Conn        *conn);
+
+/* ---- The stream libsoup gets ------------------------------------------------------------- */
+
+/* A connection's socket stream, as handed to libsoup, that says when libsoup closes it: a
+ * connection's slot is free as soon as its socket is closed, however long libsoup's objects
+ * (a message a handler still holds, say) outlive it. */
+#define RTX_TYPE_CONN_STREAM (rtx_conn_stream_get_type ())
+G_DECLARE_FINAL_TYPE (RtxConnStream, rtx_conn_stream, RTX, CONN_STREAM, GIOStream)
+
+struct _RtxConnStream {
+  GIOStream          parent_instance;
+
+  GSocketConnection *base;
+  Conn              *conn;    /* until closed */
+};
+
+G_DEFINE_FINAL_TYPE (RtxConnStream, rtx_conn_stream, G_TYPE_IO_STREAM)
+
+static GInputStream *
+rtx_conn_stream_get_input_stream (GIOStream *stream)
+{
+  return g_io_stream_get_input_stream (G_IO_STREAM (RTX_CONN_STREAM (stream)->base));
+}
+
+static GOutputStream *
+rtx_conn_stream_get_output_stream (GIOStream *stream)
+{
+  return g_io_stream_get_output_stream (G_IO_STREAM (RTX_CONN_STREAM (stream)->base));
+}
+
+static gboolean
+rtx_conn_stream_close (GIOStream     *stream,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  RtxConnStream *self = RTX_CONN_STREAM (stream);
+  Conn *conn = g_steal_pointer (&self->conn);
+  gboolean ok = g_io_stream_close (G_IO_STREAM (self->base), cancellable, error);
+
+  if (conn != NULL)
+    conn_closed (conn);
+  return ok;
+}
+
+static void
+rtx_conn_stream_dispose (GObject *object)
+{
+  RtxConnStream *self = RTX_CONN_STREAM (object);
+  Conn *conn = g_steal_pointer (&self->conn);
+
+  /* Dropped without being closed (libsoup refused it): the slot is free all the same. */
+  if (conn != NULL) {
+    g_io_stream_close (G_IO_STREAM (self->base), NULL, NULL);
+    conn_closed (conn);
+  }
+  g_clear_object (&self->base);
+
+  G_OBJECT_CLASS (rtx_conn_stream_parent_class)->dispose (object);
+}
+
+static void
+rtx_conn_stream_class_init (RtxConnStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GIOStreamClass *stream_class = G_IO_STREAM_CLASS (klass);
+
+  object_class->dispose = rtx_conn_stream_dispose;
+  stream_class->get_input_stream = rtx_conn_stream_get_input_stream;
+  stream_class->get_output_stream = rtx_conn_stream_get_output_stream;
+  stream_class->close_fn = rtx_conn_stream_close;
+}
+
+static void
+rtx_conn_stream_init (RtxConnStream *self)
+{
+}
 
 /* ---- Connections ------------------------------------------------------------------------- */
 
@@ -103,12 +192,10 @@ conn_free (Conn *conn)
   g_free (conn);
 }
 
-/* libsoup releases the stream when the connection is over, whoever ended it. */
+/* libsoup closes the stream when the connection is over, whoever ended it. */
 static void
-on_stream_finalized_cb (gpointer  user_data,
-                        GObject  *where_the_object_was)
+conn_closed (Conn *conn)
 {
-  Conn *conn = user_data;
   RtxListener *self = conn->listener;
 
   if (self != NULL) {
@@ -136,8 +223,11 @@ on_got_headers_cb (SoupServerMessage *msg,
 {
   Conn *conn = conn_for_message (msg);
 
-  if (conn != NULL)
-    conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
+  if (conn == NULL)
+    return;
+
+  conn->state = CONN_SERVING;
+  conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
 }
 
 /* A body that keeps coming keeps its connection; one that stalls does not. */
@@ -183,6 +273,30 @@ on_request_started_cb (SoupServer        *server,
   g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body_cb), NULL);
 }
 
+/* Full, with clients in the backlog: closes the connection that has waited longest without a
+ * request being served. Its slot frees when libsoup has dropped it. */
+static gboolean
+evict_one (RtxListener *self)
+{
+  GHashTableIter iter;
+  Conn *conn, *oldest = NULL;
+
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL)) {
+    if (conn->state == CONN_WAITING && !conn->evicted &&
+        (oldest == NULL || conn->waiting_since < oldest->waiting_since))
+      oldest = conn;
+  }
+
+  if (oldest == NULL)
+    return FALSE;
+
+  oldest->evicted = TRUE;
+  self->evictions++;
+  g_socket_shutdown (g_socket_connection_get_socket (oldest->stream), TRUE, TRUE, NULL);
+  return TRUE;
+}
+
 static void
 on_request_done_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -190,15 +304,19 @@ on_request_done_cb (SoupServer        *server,
 {
   Conn *conn = conn_for_message (msg);
 
-  if (conn != NULL)
-    conn_arm (conn, RTX_LISTENER_IDLE_TIMEOUT_SEC);
+  if (conn == NULL)
+    return;
+
+  conn->state = CONN_WAITING;
+  conn->waiting_since = g_get_monotonic_time ();
+  conn_arm (conn, RTX_LISTENER_IDLE_TIMEOUT_SEC);
 }
 
 static void
 accept_client (RtxListener *self,
                GSocket     *client)
 {
-  g_autoptr(GSocketConnection) stream = NULL;
+  g_autoptr(RtxConnStream) stream = NULL;
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
   g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (client, NULL);
   g_autoptr(GError) error = NULL;
@@ -210,12 +328,15 @@ accept_client (RtxListener *self,
   }
 
   g_socket_set_option (client, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  stream = g_socket_connection_factory_create_connection (client);
+  stream = g_object_new (RTX_TYPE_CONN_STREAM, NULL);
+  stream->base = g_socket_connection_factory_create_connection (client);
 
   conn = g_new0 (Conn, 1);
   conn->listener = self;
-  conn->stream = stream;
+  conn->stream = stream->base;
   conn->remote = g_object_ref (remote);
+  conn->state = CONN_WAITING;
+  conn->waiting_since = g_get_monotonic_time ();
   conn->timer = g_source_new (&timer_funcs, sizeof (GSource));
   g_source_set_static_name (conn->timer, "[rtx] connection deadline");
   g_source_set_callback (conn->timer, on_conn_timeout_cb, conn, NULL);
@@ -223,7 +344,7 @@ accept_client (RtxListener *self,
   conn_arm (conn, RTX_LISTENER_HEADER_TIMEOUT_SEC);
 
   g_object_set_qdata (G_OBJECT (remote), conn_quark, conn);
-  g_object_weak_ref (G_OBJECT (stream), on_stream_finalized_cb, conn);
+  stream->conn = conn;
   g_hash_table_add (self->conns, conn);
 
   if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
@@ -277,7 +398,13 @@ on_incoming_cb (GSocket      *socket,
     g_autoptr(GSocket) client = NULL;
 
     if (g_hash_table_size (self->conns) >= self->max_connections) {
-      /* Full: the next client waits in the backlog until a connection closes. */
+      /* Full after this batch: if a client waits, the source fires again at once. */
+      if (i > 0)
+        return G_SOURCE_CONTINUE;
+
+      /* Full, and a client waits in the backlog: it is taken in when a connection closes,
+       * and one that holds a slot without being served is made to close now. */
+      evict_one (self);
       stop_accepting (self);
       return G_SOURCE_REMOVE;
     }
@@ -472,7 +599,7 @@ rtx_listener_close (RtxListener *self)
   g_clear_signal_handler (&self->finished_id, self->server);
   g_clear_signal_handler (&self->aborted_id, self->server);
 
-  /* Connections that outlive the listener free their own record when libsoup drops them. */
+  /* Connections that outlive the listener free their own record when libsoup closes them. */
   g_hash_table_iter_init (&iter, self->conns);
   while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL)) {
     conn->listener = NULL;
@@ -514,6 +641,15 @@ rtx_listener_get_max_connections (RtxListener *self)
   g_return_val_if_fail (RTX_IS_LISTENER (self), 0);
 
   return self->max_connections;
+}
+
+/* How many connections were closed to make room for waiting clients. */
+guint64
+rtx_listener_get_evictions (RtxListener *self)
+{
+  g_return_val_if_fail (RTX_IS_LISTENER (self), 0);
+
+  return self->evictions;
 }
 
 guint64

@@ -23,5 +23,6 @@ GSList      *rtx_listener_get_sockets         (RtxListener  *self);
 guint        rtx_listener_get_n_connections   (RtxListener  *self);
 guint        rtx_listener_get_max_connections (RtxListener  *self);
 guint64      rtx_listener_get_accept_failures (RtxListener  *self);
+guint64      rtx_listener_get_evictions       (RtxListener  *self);
 
 G_END_DECLS

@@ -9,15 +9,15 @@
 
 /* The JSON Schema subset that openapi.json's schemas are written in (DESIGN.md §2): type,
  * required, properties, additionalProperties, enum, const, minimum/maximum (and the exclusive
- * pair), minLength/maxLength, pattern, items, minItems/maxItems, min/maxProperties, allOf
- * and local $refs. A unit test
+ * pair), minLength/maxLength, pattern, items, minItems/maxItems, min/maxProperties, allOf,
+ * anyOf, oneOf and local $refs. A unit test
  * walks the document and refuses any other validation keyword, so a schema never says more
  * than the server checks. */
 
 static const char * const supported_keywords[] = {
   "type", "required", "properties", "additionalProperties", "enum", "const",
   "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-  "pattern", "items", "minItems", "maxItems", "minProperties", "maxProperties", "allOf", "$ref",
+  "pattern", "items", "minItems", "maxItems", "minProperties", "maxProperties", "allOf", "anyOf", "oneOf", "$ref",
   /* annotations, which validate nothing */
   "title", "description", "examples", "example", "default", "format", "readOnly", "writeOnly",
   "deprecated",
@@ -419,6 +419,39 @@ check_all_of (Ctx         *ctx,
   return TRUE;
 }
 
+/* anyOf: at least one schema applies; oneOf: exactly one. The branches are tried quietly. */
+static gboolean
+check_alternatives (Ctx         *ctx,
+                    JsonObject  *schema,
+                    JsonNode    *value,
+                    char       **out_field,
+                    GError     **error)
+{
+  JsonNode *any_of = json_object_get_member (schema, "anyOf");
+  JsonNode *one_of = json_object_get_member (schema, "oneOf");
+  JsonNode *list = one_of != NULL ? one_of : any_of;
+  guint matches = 0;
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    return TRUE;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++) {
+    gsize old = ctx->path->len;
+
+    if (validate (ctx, json_array_get_element (json_node_get_array (list), i), value, NULL,
+                  NULL))
+      matches++;
+    g_string_truncate (ctx->path, old);
+  }
+
+  if (one_of != NULL && matches > 1)
+    return fail (ctx, out_field, error, "matches more than one of its allowed forms");
+  if (matches == 0)
+    return fail (ctx, out_field, error, "matches none of its allowed forms");
+
+  return TRUE;
+}
+
 /**
  * rtx_schema_resolve_object:
  * @router: the router whose document holds the `$ref`s
@@ -464,7 +497,8 @@ validate (Ctx       *ctx,
 
   if (!check_type (ctx, schema, value, out_field, error) ||
       !check_enum (ctx, schema, value, out_field, error) ||
-      !check_all_of (ctx, schema, value, out_field, error))
+      !check_all_of (ctx, schema, value, out_field, error) ||
+      !check_alternatives (ctx, schema, value, out_field, error))
     return FALSE;
 
   if (JSON_NODE_HOLDS_OBJECT (value))

@@ -278,15 +278,32 @@ test_slow_headers (Fixture       *fixture,
 
 /* ---- Connection cap ---------------------------------------------------------------------- */
 
+static GPtrArray *held;
+
+/* "/hold" is a request being served (its handler answers later); anything else answers at once. */
 static void
-on_ok_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
+on_request_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  if (g_str_equal (path, "/hold")) {
+    soup_server_message_pause (msg);
+    g_ptr_array_add (held, g_object_ref (msg));
+    return;
+  }
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
+}
+
+static void
+release (SoupServerMessage *msg)
 {
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
+  soup_server_message_unpause (msg);
 }
 
 static int
@@ -344,63 +361,117 @@ waiter_thread (gpointer user_data)
   return NULL;
 }
 
+typedef struct {
+  SoupServer  *server;
+  RtxListener *listener;
+  guint16      port;
+} Capped;
+
 static void
-test_connection_cap (void)
+capped_start (Capped *capped,
+              guint   max_connections)
 {
-  g_autoptr(SoupServer) server = g_object_new (SOUP_TYPE_SERVER, NULL);
   g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(RtxListener) listener = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter waiter = { 0 };
-  GThread *thread;
-  int idle[3];
-  guint16 port;
 
-  soup_server_add_handler (server, NULL, on_ok_cb, NULL, NULL);
+  capped->server = g_object_new (SOUP_TYPE_SERVER, NULL);
+  soup_server_add_handler (capped->server, NULL, on_request_cb, NULL, NULL);
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                          &error);
   g_assert_true (g_socket_bind (socket, address, TRUE, &error));
   g_assert_true (g_socket_listen (socket, &error));
   bound = g_socket_get_local_address (socket, &error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  capped->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_ptr_array_add (sockets, g_object_ref (socket));
 
-  listener = rtx_listener_new (server, sockets, 3, &error);
+  capped->listener = rtx_listener_new (capped->server, sockets, max_connections, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (rtx_listener_get_max_connections (listener), ==, 3);
+  g_assert_cmpuint (rtx_listener_get_max_connections (capped->listener), ==, max_connections);
+  held = g_ptr_array_new_with_free_func (g_object_unref);
+}
 
-  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
-    g_assert_cmpint ((idle[i] = connect_fd (port)), >=, 0);
-  while (rtx_listener_get_n_connections (listener) < 3)
+static void
+capped_stop (Capped *capped)
+{
+  while (rtx_listener_get_n_connections (capped->listener) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  rtx_listener_close (capped->listener);
+  soup_server_disconnect (capped->server);
+  g_clear_object (&capped->listener);
+  g_clear_object (&capped->server);
+  g_clear_pointer (&held, g_ptr_array_unref);
+}
+
+/* With every slot serving a request, the next client waits in the backlog; it is taken in as
+ * soon as one of them is done. */
+static void
+test_connection_cap (void)
+{
+  static const char hold[] = "GET /hold HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  Capped capped = { 0 };
+  Waiter waiter = { 0 };
+  GThread *thread;
+  int busy[3];
+
+  capped_start (&capped, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (busy); i++) {
+    g_assert_cmpint ((busy[i] = connect_fd (capped.port)), >=, 0);
+    g_assert_cmpint (send (busy[i], hold, sizeof hold - 1, 0), ==, sizeof hold - 1);
+  }
+  while (held->len < 3)
     g_main_context_iteration (NULL, TRUE);
 
-  /* A fourth client waits in the backlog: not accepted, not answered. */
-  waiter.fd = connect_fd (port);
+  waiter.fd = connect_fd (capped.port);
   g_assert_cmpint (waiter.fd, >=, 0);
   thread = g_thread_new ("waiter", waiter_thread, &waiter);
   iterate_for (300);
   g_assert_false (waiter.done);
-  g_assert_cmpuint (rtx_listener_get_n_connections (listener), ==, 3);
+  g_assert_cmpuint (rtx_listener_get_n_connections (capped.listener), ==, 3);
+  g_assert_cmpuint (rtx_listener_get_evictions (capped.listener), ==, 0);
 
-  /* One closes; the waiting client is taken in and answered. */
-  close (idle[0]);
+  release (g_ptr_array_index (held, 0));
   rtx_test_wait_for (&waiter.done, 20000);
   g_thread_join (thread);
-  g_assert_cmpint (waiter.length, >, 0);
   g_assert_true (g_str_has_prefix (waiter.reply, "HTTP/1.1 200"));
 
-  close (idle[1]);
-  close (idle[2]);
+  for (guint i = 1; i < held->len; i++)
+    release (g_ptr_array_index (held, i));
+  for (guint i = 0; i < G_N_ELEMENTS (busy); i++)
+    close (busy[i]);
   close (waiter.fd);
-  while (rtx_listener_get_n_connections (listener) > 0)
+  capped_stop (&capped);
+}
+
+/* Slots held by silent connections are given to a client that has a request. */
+static void
+test_connection_eviction (void)
+{
+  Capped capped = { 0 };
+  Waiter waiter = { 0 };
+  GThread *thread;
+  int silent[3];
+
+  capped_start (&capped, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (silent); i++)
+    g_assert_cmpint ((silent[i] = connect_fd (capped.port)), >=, 0);
+  while (rtx_listener_get_n_connections (capped.listener) < 3)
     g_main_context_iteration (NULL, TRUE);
 
-  rtx_listener_close (listener);
-  soup_server_disconnect (server);
+  waiter.fd = connect_fd (capped.port);
+  thread = g_thread_new ("waiter", waiter_thread, &waiter);
+  rtx_test_wait_for (&waiter.done, 20000);
+  g_thread_join (thread);
+  g_assert_true (g_str_has_prefix (waiter.reply, "HTTP/1.1 200"));
+  g_assert_cmpuint (rtx_listener_get_evictions (capped.listener), >=, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (silent); i++)
+    close (silent[i]);
+  close (waiter.fd);
+  capped_stop (&capped);
 }
 
 /* ---- Out of descriptors ------------------------------------------------------------------ */
@@ -493,6 +564,7 @@ main (int   argc,
   ADD ("/rtx/api/limits/fd-exhaustion", test_fd_exhaustion);
 #undef ADD
   g_test_add_func ("/rtx/api/limits/connection-cap", test_connection_cap);
+  g_test_add_func ("/rtx/api/limits/connection-eviction", test_connection_eviction);
 
   return g_test_run ();
 }

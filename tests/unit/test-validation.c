@@ -130,7 +130,10 @@ test_router (void)
     "\"n\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10},"
     "\"x\":{\"type\":[\"number\",\"null\"],\"exclusiveMinimum\":0},"
     "\"tags\":{\"type\":\"array\",\"maxItems\":2,\"items\":{\"type\":\"string\"}},"
-    "\"sub\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"boolean\"}}}}}}}";
+    "\"sub\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"boolean\"}},"
+    "\"alt\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}]},"
+    "\"both\":{\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"number\"}]},"
+    "\"any\":{\"anyOf\":[{\"type\":\"integer\"},{\"type\":\"number\"}]}}}}}}";
   static const RtxHandlerBinding none[] = { { NULL, NULL } };
   static const RtxHandlerBinding * const areas[] = { none, NULL };
   g_autoptr(GError) error = NULL;
@@ -168,6 +171,12 @@ test_schema_body (void)
     { "{\"name\":\"ab\",\"tags\":[\"a\",2]}", "tags[1]" },
     { "{\"name\":\"ab\",\"sub\":{\"on\":1}}", "sub.on" },
     { "{\"name\":\"ab\",\"role\":\"admin\"}", "role" },
+    { "{\"name\":\"ab\",\"alt\":\"x\",\"any\":2}", NULL },
+    { "{\"name\":\"ab\",\"alt\":[\"x\",\"y\"],\"both\":2.5,\"any\":2.5}", NULL },
+    { "{\"name\":\"ab\",\"alt\":[\"x\",1]}", "alt" },
+    { "{\"name\":\"ab\",\"alt\":{}}", "alt" },
+    { "{\"name\":\"ab\",\"both\":2}", "both" },
+    { "{\"name\":\"ab\",\"any\":\"2\"}", "any" },
   };
   g_autoptr(RtxRouter) router = test_router ();
   RtxOperation *operation = rtx_router_lookup_operation (router, "t");
@@ -293,7 +302,8 @@ collect_schema_keywords (JsonObject *schema,
       }
     } else if (g_str_equal (name, "items") || g_str_equal (name, "additionalProperties")) {
       collect_keywords (value, here, TRUE, unsupported);
-    } else if (g_str_equal (name, "allOf") && JSON_NODE_HOLDS_ARRAY (value)) {
+    } else if ((g_str_equal (name, "allOf") || g_str_equal (name, "anyOf") ||
+                g_str_equal (name, "oneOf")) && JSON_NODE_HOLDS_ARRAY (value)) {
       for (guint i = 0; i < json_array_get_length (json_node_get_array (value)); i++) {
         g_autofree char *sub = g_strdup_printf ("%s/%u", here, i);
 
