@@ -26,14 +26,26 @@ gboolean
 rtx_guard_host_is_allowed (const char *host,
                            guint16     port)
 {
-  char expected[64];
+  const char *colon;
+  gsize name_len;
+  guint64 number;
+  char *end;
 
   if (host == NULL)
     return FALSE;
 
+  /* Every request passes here: no allocation, no printf. */
+  colon = strrchr (host, ':');
+  if (colon == NULL || !g_ascii_isdigit (colon[1]) || (colon[1] == '0' && colon[2] != '\0'))
+    return FALSE;
+  number = g_ascii_strtoull (colon + 1, &end, 10);
+  if (*end != '\0' || number != port)
+    return FALSE;
+
+  name_len = colon - host;
   for (guint i = 0; i < G_N_ELEMENTS (loopback_names); i++) {
-    g_snprintf (expected, sizeof expected, "%s:%u", loopback_names[i], port);
-    if (g_ascii_strcasecmp (host, expected) == 0)
+    if (strlen (loopback_names[i]) == name_len &&
+        g_ascii_strncasecmp (host, loopback_names[i], name_len) == 0)
       return TRUE;
   }
 

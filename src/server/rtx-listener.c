@@ -49,6 +49,7 @@ struct _RtxListener {
   guint64      accept_failures;
   guint64      evictions;
   gulong       started_id;
+  gulong       read_id;
   gulong       finished_id;
   gulong       aborted_id;
   gboolean     closed;
@@ -59,6 +60,7 @@ struct _Conn {
   GSocketConnection *stream;    /* owned by its RtxConnStream, which outlives this */
   GSocketAddress    *remote;    /* the address libsoup reports for every message of this conn */
   GSource           *timer;
+  gint64             deadline;  /* monotonic µs; 0: none */
   guint              n_requests;
   ConnState          state;
   gint64             waiting_since;
@@ -161,14 +163,26 @@ timer_dispatch (GSource     *source,
 
 static GSourceFuncs timer_funcs = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
 
-/* Shutting the socket down makes libsoup's pending read or write fail, and libsoup then
- * disconnects and drops the connection as it does for any client that goes away. */
+/* Deadlines move on every request; the timer is only moved when one comes earlier than it is
+ * set for. When it fires early (the deadline moved on), it is set again. Shutting the socket
+ * down makes libsoup's pending read or write fail, and libsoup then drops the connection as
+ * it does for any client that goes away. */
 static gboolean
 on_conn_timeout_cb (gpointer user_data)
 {
   Conn *conn = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (conn->deadline == 0)
+    return G_SOURCE_CONTINUE;
+
+  if (now < conn->deadline) {
+    g_source_set_ready_time (conn->timer, conn->deadline);
+    return G_SOURCE_CONTINUE;
+  }
 
   g_debug ("Closing a connection that was too slow or idle too long");
+  conn->deadline = 0;
   g_socket_shutdown (g_socket_connection_get_socket (conn->stream), TRUE, TRUE, NULL);
   return G_SOURCE_CONTINUE;
 }
@@ -177,9 +191,16 @@ static void
 conn_arm (Conn *conn,
           guint seconds)
 {
-  g_source_set_ready_time (conn->timer,
-                           seconds == 0 ? -1
-                           : g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC);
+  gint64 armed = g_source_get_ready_time (conn->timer);
+
+  if (seconds == 0) {
+    conn->deadline = 0;
+    return;
+  }
+
+  conn->deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  if (armed < 0 || conn->deadline < armed)
+    g_source_set_ready_time (conn->timer, conn->deadline);
 }
 
 static void
@@ -217,19 +238,6 @@ conn_for_message (SoupServerMessage *msg)
   return remote != NULL ? g_object_get_qdata (G_OBJECT (remote), conn_quark) : NULL;
 }
 
-static void
-on_got_headers_cb (SoupServerMessage *msg,
-                   gpointer           user_data)
-{
-  Conn *conn = conn_for_message (msg);
-
-  if (conn == NULL)
-    return;
-
-  conn->state = CONN_SERVING;
-  conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
-}
-
 /* A body that keeps coming keeps its connection; one that stalls does not. */
 static void
 on_got_chunk_cb (SoupServerMessage *msg,
@@ -244,8 +252,9 @@ on_got_chunk_cb (SoupServerMessage *msg,
 
 /* The handler runs and the response is written with no deadline: streams may be long. */
 static void
-on_got_body_cb (SoupServerMessage *msg,
-                gpointer           user_data)
+on_request_read_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
 {
   Conn *conn = conn_for_message (msg);
 
@@ -254,7 +263,8 @@ on_got_body_cb (SoupServerMessage *msg,
 }
 
 /* libsoup emits request-started on the first bytes of a request. The first request of a
- * connection keeps the deadline set at accept, so trickling headers never buys time. */
+ * connection keeps the deadline set at accept, so trickling headers never buys time; later
+ * ones run under the idle deadline set when the previous one finished. */
 static void
 on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
@@ -262,39 +272,45 @@ on_request_started_cb (SoupServer        *server,
 {
   Conn *conn = conn_for_message (msg);
 
-  if (conn == NULL)
-    return;
-
-  if (conn->n_requests++ > 0)
-    conn_arm (conn, RTX_LISTENER_HEADER_TIMEOUT_SEC);
-
-  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
-  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body_cb), NULL);
+  if (conn != NULL)
+    conn->n_requests++;
 }
 
-/* Full, with clients in the backlog: closes the connection that has waited longest without a
- * request being served. Its slot frees when libsoup has dropped it. */
-static gboolean
-evict_one (RtxListener *self)
+static void
+evict (RtxListener *self,
+       Conn        *conn)
 {
+  conn->evicted = TRUE;
+  self->evictions++;
+  g_socket_shutdown (g_socket_connection_get_socket (conn->stream), TRUE, TRUE, NULL);
+}
+
+/* Full, with clients in the backlog: closes connections that hold a slot without a request
+ * being served, so that the clients waiting get in. Those that have waited a second or more
+ * go by the batch (a flood of silent connections clears fast); when there are none, the one
+ * that has waited longest. A slot frees when libsoup has closed the socket. */
+static void
+evict_waiting (RtxListener *self)
+{
+  gint64 stale = g_get_monotonic_time () - G_USEC_PER_SEC;
   GHashTableIter iter;
   Conn *conn, *oldest = NULL;
+  guint evicted = 0;
 
   g_hash_table_iter_init (&iter, self->conns);
   while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL)) {
-    if (conn->state == CONN_WAITING && !conn->evicted &&
-        (oldest == NULL || conn->waiting_since < oldest->waiting_since))
+    if (conn->state != CONN_WAITING || conn->evicted)
+      continue;
+    if (conn->waiting_since < stale && evicted < ACCEPT_BATCH) {
+      evict (self, conn);
+      evicted++;
+    } else if (oldest == NULL || conn->waiting_since < oldest->waiting_since) {
       oldest = conn;
+    }
   }
 
-  if (oldest == NULL)
-    return FALSE;
-
-  oldest->evicted = TRUE;
-  self->evictions++;
-  g_socket_shutdown (g_socket_connection_get_socket (oldest->stream), TRUE, TRUE, NULL);
-  return TRUE;
+  if (evicted == 0 && oldest != NULL)
+    evict (self, oldest);
 }
 
 static void
@@ -404,7 +420,7 @@ on_incoming_cb (GSocket      *socket,
 
       /* Full, and a client waits in the backlog: it is taken in when a connection closes,
        * and one that holds a slot without being served is made to close now. */
-      evict_one (self);
+      evict_waiting (self);
       stop_accepting (self);
       return G_SOURCE_REMOVE;
     }
@@ -559,6 +575,8 @@ rtx_listener_new (SoupServer  *server,
 
   self->started_id = g_signal_connect (server, "request-started",
                                        G_CALLBACK (on_request_started_cb), self);
+  self->read_id = g_signal_connect (server, "request-read",
+                                    G_CALLBACK (on_request_read_cb), self);
   self->finished_id = g_signal_connect (server, "request-finished",
                                         G_CALLBACK (on_request_done_cb), self);
   self->aborted_id = g_signal_connect (server, "request-aborted",
@@ -596,6 +614,7 @@ rtx_listener_close (RtxListener *self)
   g_clear_object (&self->placeholder);
 
   g_clear_signal_handler (&self->started_id, self->server);
+  g_clear_signal_handler (&self->read_id, self->server);
   g_clear_signal_handler (&self->finished_id, self->server);
   g_clear_signal_handler (&self->aborted_id, self->server);
 
@@ -606,6 +625,32 @@ rtx_listener_close (RtxListener *self)
     conn_arm (conn, 0);
   }
   g_hash_table_remove_all (self->conns);
+}
+
+/**
+ * rtx_listener_got_headers:
+ * @self: a listener
+ * @msg: a request whose headers have just been read (from an early handler)
+ *
+ * The request is being served from now on: it is never closed for room, and its body must
+ * keep coming. The server calls this from its early handler (libsoup's got-headers), for
+ * every request.
+ */
+void
+rtx_listener_got_headers (RtxListener       *self,
+                          SoupServerMessage *msg)
+{
+  Conn *conn = conn_for_message (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (conn == NULL)
+    return;
+
+  conn->state = CONN_SERVING;
+  conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED ||
+      soup_message_headers_get_content_length (headers) > 0)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
 }
 
 /**

@@ -19,6 +19,8 @@ RtxListener *rtx_listener_new                 (SoupServer   *server,
                                                guint         max_connections,
                                                GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 void         rtx_listener_close               (RtxListener  *self);
+void         rtx_listener_got_headers         (RtxListener       *self,
+                                               SoupServerMessage *msg);
 GSList      *rtx_listener_get_sockets         (RtxListener  *self);
 guint        rtx_listener_get_n_connections   (RtxListener  *self);
 guint        rtx_listener_get_max_connections (RtxListener  *self);

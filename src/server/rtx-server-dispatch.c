@@ -194,6 +194,8 @@ on_early_request_cb (SoupServer        *server,
   path = normalize_path (path);
   g_object_set_qdata_full (G_OBJECT (msg), exchange_quark, exchange, exchange_free);
   exchange->limit = RTX_GUARD_OTHER_BODY_LIMIT;
+  if (self->listener != NULL)
+    rtx_listener_got_headers (self->listener, msg);
   rtx_guard_drop_range (headers);
 
   if (!rtx_guard_request_host_is_allowed (msg, self->port)) {

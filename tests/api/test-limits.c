@@ -298,6 +298,17 @@ on_request_cb (SoupServer        *server,
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
 }
 
+/* What RtxServer's early handler does: tell the listener that a request is being served. */
+static void
+on_early_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  rtx_listener_got_headers (*(RtxListener **) user_data, msg);
+}
+
 static void
 release (SoupServerMessage *msg)
 {
@@ -390,6 +401,7 @@ capped_start (Capped *capped,
 
   capped->listener = rtx_listener_new (capped->server, sockets, max_connections, &error);
   g_assert_no_error (error);
+  soup_server_add_early_handler (capped->server, NULL, on_early_cb, &capped->listener, NULL);
   g_assert_cmpuint (rtx_listener_get_max_connections (capped->listener), ==, max_connections);
   held = g_ptr_array_new_with_free_func (g_object_unref);
 }
