@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rtx-event-stream.h"
+#include "rtx-listener.h"
 
 /**
  * RtxEventStream:
@@ -180,7 +181,7 @@ on_wrote_chunk_cb (SoupServerMessage *msg,
 static void
 set_no_delay (RtxEventStream *self)
 {
-  GSocket *socket = soup_server_message_get_socket (self->msg);
+  GSocket *socket = rtx_listener_get_message_socket (self->msg);
 
   if (socket == NULL || g_socket_get_family (socket) == G_SOCKET_FAMILY_UNIX)
     return;

@@ -654,6 +654,28 @@ rtx_listener_got_headers (RtxListener       *self,
 }
 
 /**
+ * rtx_listener_get_message_socket:
+ * @msg: a request
+ *
+ * The socket a request came on. soup_server_message_get_socket() has none for connections
+ * handed over with soup_server_accept_iostream(), as the listener's are.
+ *
+ * Returns: (transfer none) (nullable): the socket, or %NULL once the connection is closed
+ */
+GSocket *
+rtx_listener_get_message_socket (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Conn *conn;
+
+  if (socket != NULL)
+    return socket;
+
+  conn = conn_for_message (msg);
+  return conn != NULL ? g_socket_connection_get_socket (conn->stream) : NULL;
+}
+
+/**
  * rtx_listener_get_sockets:
  * @self: a listener
  *

@@ -22,6 +22,7 @@ void         rtx_listener_close               (RtxListener  *self);
 void         rtx_listener_got_headers         (RtxListener       *self,
                                                SoupServerMessage *msg);
 GSList      *rtx_listener_get_sockets         (RtxListener  *self);
+GSocket     *rtx_listener_get_message_socket  (SoupServerMessage *msg);
 guint        rtx_listener_get_n_connections   (RtxListener  *self);
 guint        rtx_listener_get_max_connections (RtxListener  *self);
 guint64      rtx_listener_get_accept_failures (RtxListener  *self);

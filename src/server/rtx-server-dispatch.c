@@ -26,6 +26,7 @@ typedef struct {
   goffset        received;
   gboolean       refused;     /* by the guards, before the body */
   gboolean       by_server;   /* answered by the server, not by a handler */
+  gboolean       upload;      /* streamed to disk by rtx-upload, not buffered */
 } Exchange;
 
 static GQuark exchange_quark;

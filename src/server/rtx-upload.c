@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "rtx-reply.h"
+#include "rtx-listener.h"
 #include "rtx-upload.h"
 
 #define DEFAULT_MAX_BYTES ((guint64) 512 << 20)
@@ -159,9 +160,11 @@ refuse_connection_cb (gpointer user_data)
                                        "Connection: close\r\n"
                                        "Content-Length: %zu\r\n\r\n%s",
                                        strlen (json), json);
-  refusal->socket = g_object_ref (soup_server_message_get_socket (msg));
+  refusal->socket = rtx_listener_get_message_socket (msg);
+  if (refusal->socket != NULL)
+    g_object_ref (refusal->socket);
   refusal->stream = soup_server_message_steal_connection (msg);
-  if (refusal->stream == NULL) {
+  if (refusal->socket == NULL || refusal->stream == NULL) {
     refusal_free (refusal);
     return G_SOURCE_REMOVE;
   }
