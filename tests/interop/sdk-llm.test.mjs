@@ -84,7 +84,8 @@ for (const mode of ['development', 'production']) {
       (error) => error instanceof LLMProviderError && /500|scripted failure/.test(error.message));
     await assert.rejects(sdk.llm.chat(QUESTION, { provider: 'nonexistent' }),
       /not available/);
-    await assert.rejects(sdk.llm.chat([{ role: 'robot', content: 'x' }]), /role must be/);
+    await assert.rejects(sdk.llm.chat([{ role: 'robot', content: 'x' }]),
+      /“messages\[0\]\.role” must be one of \["system","user","assistant"\], not "robot"/);
   });
 
   test(`${mode}: embed with the built-in embedder and with the configured server`, async () => {

@@ -75,7 +75,11 @@ for (const mode of ['development', 'production']) {
     assert.ok(completed.some(a => a.id === inserted.id));
     assert.ok(!(await sdk.activities.list({ status: 'pending' })).some(a => a.id === inserted.id));
 
-    await assert.rejects(sdk.activities.update(inserted.id, { status: 'lost' }), /status must be/);
+    // Refused by the operation's schema before the handler runs; the error names the field
+    // and the value, and the activity is unchanged.
+    await assert.rejects(sdk.activities.update(inserted.id, { status: 'lost' }),
+      /“status” must be one of \["pending","claimed","completed","failed"\], not "lost"/);
+    assert.deepEqual(await sdk.activities.get(inserted.id), done);
     await sdk.activities.delete(inserted.id);
     assert.equal(await sdk.activities.get(inserted.id), null, 'a missing id reads as null');
     await assert.rejects(sdk.activities.delete(inserted.id), /Activity not found/);
@@ -154,7 +158,11 @@ for (const mode of ['development', 'production']) {
       method: 'POST', headers, body: JSON.stringify({ app_id: '', event: 'task-explode' }),
     });
     assert.equal(response.status, 400);
-    assert.match((await response.json()).error, /Unknown event/);
+    const refusal = await response.json();
+    assert.equal(refusal.success, false);
+    assert.equal(refusal.code, 'VALIDATION_ERROR');
+    assert.match(refusal.error,
+      /“event” must be one of \["trigger-agent","ping","task-start","task-complete","task-fail"\], not "task-explode"/);
     await assert.rejects(sdk.task.start('00000000-0000-4000-8000-00000000beef'), /Task not found/);
     await assert.rejects(sdk.webhook.triggerAgent({ agent_name: 'nobody', raw_data: {} }),
       /No agent/);

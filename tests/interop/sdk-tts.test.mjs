@@ -60,7 +60,8 @@ for (const mode of ['development', 'production']) {
     const german = readWav(await sdk.tts.speak('Guten Morgen', { voice: 'de' }));
     assert.ok(german.seconds > 0.3);
     await assert.rejects(sdk.tts.speak('x', { voice: 'no-such-voice' }), /No voice/);
-    await assert.rejects(sdk.tts.speak('x', { provider: 'elevenlabs' }), /Unknown speech provider/);
+    await assert.rejects(sdk.tts.speak('x', { provider: 'elevenlabs' }),
+      /“provider” must be one of \["espeak"\], not "elevenlabs"/);
     await assert.rejects(sdk.tts.speak('   '), /text must be/);
   });
 

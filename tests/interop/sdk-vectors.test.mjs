@@ -80,7 +80,8 @@ for (const mode of ['development', 'production']) {
 
     await assert.rejects(v.upsert([{ id: 'z', vector: [1, 2] }], { workspaceId }), /dimension 3/);
     await assert.rejects(v.query([1, 2], { workspaceId }), /dimension 3/);
-    await assert.rejects(v.upsert([{ id: 'bad', vector: ['a'] }], { workspaceId }), /numbers/);
+    await assert.rejects(v.upsert([{ id: 'bad', vector: ['a'] }], { workspaceId }),
+      /“vectors\[0\]\.vector\[0\]” must be a number/);
     await assert.rejects(v.delete({ workspaceId }), /deleteAll/);
     assert.equal((await v.query([1, 0, 0], { workspaceId: 'empty-one' })).results.length, 0);
     await v.delete({ deleteAll: true, workspaceId });
