@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "rtx-error.h"
 #include "rtx-guards.h"
 
 /* The checks that run on every request before any handler (DESIGN.md §1). They are plain
@@ -246,4 +247,83 @@ rtx_guard_method_changes_state (const char *method)
 {
   return g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "HEAD") != 0 &&
          g_strcmp0 (method, "OPTIONS") != 0;
+}
+
+/* One part of an `application/x-www-form-urlencoded` query, decoded in place as libsoup does
+ * ('+' is a space), except that what libsoup would pass on or drop silently is refused: an
+ * encoded NUL (which would cut the value short in C), a malformed escape, invalid UTF-8. */
+static const char *
+decode_query_part (char *part)
+{
+  char *s = part, *d = part;
+
+  for (; *s != '\0'; s++) {
+    if (*s == '%') {
+      if (!g_ascii_isxdigit (s[1]) || !g_ascii_isxdigit (s[2]))
+        return "has a malformed percent-escape";
+      *d = (char) (g_ascii_xdigit_value (s[1]) << 4 | g_ascii_xdigit_value (s[2]));
+      if (*d == '\0')
+        return "contains an encoded NUL (%00)";
+      d++;
+      s += 2;
+    } else {
+      *d++ = *s == '+' ? ' ' : *s;
+    }
+  }
+  *d = '\0';
+
+  return g_utf8_validate (part, -1, NULL) ? NULL : "is not valid UTF-8";
+}
+
+/**
+ * rtx_guard_decode_query:
+ * @raw: a request's query, as sent (still percent-encoded)
+ * @out_field: (out) (optional) (transfer full): the parameter at fault, when it has a name
+ * @error: return location for an error
+ *
+ * Decodes a query as libsoup's soup_form_decode() would (a name without `=` is ignored and
+ * the last of equal names wins) but refuses what it would silently truncate or pass on: an
+ * encoded NUL, a malformed escape and invalid UTF-8, in names and values alike.
+ *
+ * Returns: (transfer full) (nullable): the parameters, names to values, or %NULL with @error
+ *   set
+ */
+GHashTable *
+rtx_guard_decode_query (const char  *raw,
+                        char       **out_field,
+                        GError     **error)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) pairs = g_strsplit (raw, "&", -1);
+
+  for (guint i = 0; pairs[i] != NULL; i++) {
+    char *name = pairs[i];
+    char *value = strchr (name, '=');
+    const char *problem;
+
+    if (value != NULL)
+      *value++ = '\0';
+
+    problem = decode_query_part (name);
+    if (problem != NULL) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   "Invalid request: a query parameter name %s", problem);
+      return NULL;
+    }
+    if (value == NULL)
+      continue;
+
+    problem = decode_query_part (value);
+    if (problem != NULL) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   "Invalid request: the query parameter “%s” %s", name, problem);
+      if (out_field != NULL)
+        *out_field = g_strdup (name);
+      return NULL;
+    }
+
+    g_hash_table_replace (query, g_strdup (name), g_strdup (value));
+  }
+
+  return g_steal_pointer (&query);
 }

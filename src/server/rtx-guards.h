@@ -25,5 +25,8 @@ goffset   rtx_guard_body_limit         (RtxOperation      *operation);
 gboolean  rtx_guard_content_type_is_accepted (RtxOperation *operation,
                                         const char        *content_type);
 gboolean  rtx_guard_method_changes_state (const char      *method);
+GHashTable *rtx_guard_decode_query     (const char        *raw,
+                                        char             **out_field,
+                                        GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

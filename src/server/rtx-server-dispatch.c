@@ -320,11 +320,35 @@ read_body (RtxServer          *self,
   return TRUE;
 }
 
+/* The query, the parameters and the body, each refused as a whole when not valid. The query
+ * libsoup decoded would have cut a value at an encoded NUL, so it is decoded again here. */
+static gboolean
+read_input (RtxServer          *self,
+            SoupServerMessage  *msg,
+            Exchange           *exchange,
+            GHashTable        **out_query,
+            JsonNode          **out_body,
+            char              **out_field,
+            GError            **error)
+{
+  RtxOperation *operation = exchange->match.operation;
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+
+  if (raw_query != NULL) {
+    *out_query = rtx_guard_decode_query (raw_query, out_field, error);
+    if (*out_query == NULL)
+      return FALSE;
+  }
+
+  return rtx_schema_validate_params (self->router, operation, exchange->match.params,
+                                     *out_query, out_field, error) &&
+         (exchange->upload || read_body (self, msg, operation, out_body, out_field, error));
+}
+
 static void
 dispatch (RtxServer         *self,
           SoupServerMessage *msg,
-          Exchange          *exchange,
-          GHashTable        *query)
+          Exchange          *exchange)
 {
   RtxRouteMatch *match = &exchange->match;
   RtxOperation *operation = match->operation;
@@ -333,6 +357,7 @@ dispatch (RtxServer         *self,
   g_auto(RtxCaller) caller = { 0 };
   g_autoptr(RtxRequest) req = NULL;
   g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GHashTable) query = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *field = NULL;
 
@@ -342,9 +367,7 @@ dispatch (RtxServer         *self,
   if (!authenticate (self, msg, operation, match->params, &caller))
     return;
 
-  if (!rtx_schema_validate_params (self->router, operation, match->params, query, &field,
-                                   &error) ||
-      (!exchange->upload && !read_body (self, msg, operation, &body, &field, &error))) {
+  if (!read_input (self, msg, exchange, &query, &body, &field, &error)) {
     JsonNode *shape = json_object_get_member (rtx_operation_get_json (operation),
                                               "x-rtx-error-shape");
 
@@ -399,7 +422,7 @@ on_request_cb (SoupServer        *server,
     break;
   case RTX_ROUTE_FOUND:
   default:
-    dispatch (self, msg, exchange, query);
+    dispatch (self, msg, exchange);
     break;
   }
 }

@@ -374,6 +374,122 @@ test_bad_bodies (Fixture       *fixture,
   }
 }
 
+/* A query value with an encoded NUL is refused whole (C would read it cut short), before the
+ * parameters are validated and before any handler runs. */
+static void
+test_query_nul (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GPtrArray *all = operations (fixture);
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s\r\nx-api-key: %s\r\n",
+                                           fixture->admin_key, fixture->admin_key);
+  g_autofree char *before = snapshot (fixture);
+
+  for (guint i = 0; i < all->len; i++) {
+    RtxOperation *operation = g_ptr_array_index (all, i);
+    g_autofree char *path = concrete_path (fixture, operation);
+    g_autofree char *target = g_strconcat (path, "?limit=1&rtxq=admin%00x", NULL);
+    g_autoptr(GString) request = raw_http_request (rtx_operation_get_method (operation),
+                                                   target, fixture->host, auth, NULL, 0);
+    guint64 calls = handler_calls (fixture);
+    g_autoptr(RawResponse) response = NULL;
+    gboolean key_works = rtx_operation_is_public (operation) ||
+                         rtx_operation_get_app_id_in_body (operation) ||
+                         rtx_operation_get_surface (operation) != RTX_SURFACE_SDK;
+
+    g_test_message ("%s %s", rtx_operation_get_method (operation), target);
+    response = raw_http_exchange (rtx_server_get_port (fixture->server), request->str,
+                                  request->len);
+    /* As with bodies, the SDK's routes may refuse a key with their 401 or 403 first. */
+    if (key_works || response->status == 400) {
+      g_assert_cmpuint (response->status, ==, 400);
+      g_assert_nonnull (strstr (response->body, "“rtxq” contains an encoded NUL"));
+    } else {
+      g_assert_true (response->status == 401 || response->status == 403);
+    }
+    assert_json_error (response, operation);
+    g_assert_cmpuint (handler_calls (fixture), ==, calls);
+  }
+
+  {
+    g_autofree char *after = snapshot (fixture);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
+/* The hook through which the embeds feature opens the Origin guard: exactly the allowlisted
+ * origin, exactly on its embed's routes, with the only CORS answer the runtime gives. */
+static const char *embed_test_id = "5d7c0b9e-1f2a-4c3b-8d4e-6f7a8b9c0d1e";
+
+static gboolean
+embed_test_origin_func (RtxRuntime *runtime,
+                        const char *embed_id,
+                        const char *origin)
+{
+  return g_str_equal (embed_id, embed_test_id) &&
+         g_str_equal (origin, "https://shop.example");
+}
+
+static RawResponse *
+get_with_origin (Fixture    *fixture,
+                 const char *path,
+                 const char *origin)
+{
+  g_autofree char *headers = g_strdup_printf ("Origin: %s\r\n", origin);
+  g_autoptr(GString) request = raw_http_request ("GET", path, fixture->host, headers, NULL, 0);
+
+  return raw_http_exchange (rtx_server_get_port (fixture->server), request->str, request->len);
+}
+
+static void
+test_embed_origin_hook (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *mine = g_strdup_printf ("/api/embed/%s/stream-chat", embed_test_id);
+  const char *others[] = {
+    "/api/embed/00000000-0000-4000-8000-000000000000/stream-chat", "/api/embed/", "/api/ping",
+    "/api/v1/auth",
+  };
+  g_autoptr(RawResponse) before_hook = get_with_origin (fixture, mine, "https://shop.example");
+  g_autoptr(RawResponse) opened = NULL;
+  g_autoptr(RawResponse) foreign = NULL;
+
+  /* Without the hook, no foreign origin passes, embed routes included. */
+  g_assert_cmpuint (before_hook->status, ==, 403);
+  g_assert_null (raw_response_header (before_hook, "Access-Control-Allow-Origin"));
+
+  rtx_server_set_embed_origin_func (fixture->server, embed_test_origin_func);
+
+  /* The guard opens (no route is there yet, so the router answers 404), and the answer is
+   * CORS for that origin only. */
+  opened = get_with_origin (fixture, mine, "https://shop.example");
+  g_assert_cmpuint (opened->status, ==, 404);
+  g_assert_cmpstr (raw_response_header (opened, "Access-Control-Allow-Origin"), ==,
+                   "https://shop.example");
+  g_assert_cmpstr (raw_response_header (opened, "Vary"), ==, "Origin");
+
+  foreign = get_with_origin (fixture, mine, "https://evil.example");
+  g_assert_cmpuint (foreign->status, ==, 403);
+  g_assert_null (raw_response_header (foreign, "Access-Control-Allow-Origin"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++) {
+    g_autoptr(RawResponse) response = get_with_origin (fixture, others[i],
+                                                       "https://shop.example");
+
+    g_test_message ("%s", others[i]);
+    g_assert_cmpuint (response->status, ==, 403);
+    g_assert_null (raw_response_header (response, "Access-Control-Allow-Origin"));
+  }
+
+  rtx_server_set_embed_origin_func (fixture->server, NULL);
+  {
+    g_autoptr(RawResponse) closed = get_with_origin (fixture, mine, "https://shop.example");
+
+    g_assert_cmpuint (closed->status, ==, 403);
+  }
+}
+
 /* A browser form or a text/plain "simple request" never reaches a route. */
 static void
 test_foreign_media_types (Fixture       *fixture,
@@ -500,10 +616,12 @@ main (int   argc,
   ADD ("/rtx/api/guards/every-operation/foreign-origin", test_foreign_origin);
   ADD ("/rtx/api/guards/every-operation/bad-bodies", test_bad_bodies);
   ADD ("/rtx/api/guards/every-operation/foreign-media-types", test_foreign_media_types);
+  ADD ("/rtx/api/guards/every-operation/query-nul", test_query_nul);
   ADD ("/rtx/api/guards/every-operation/range-ignored", test_range_ignored);
   ADD ("/rtx/api/guards/every-operation/no-cors", test_no_cors);
   ADD ("/rtx/api/guards/host-variants", test_host_variants);
   ADD ("/rtx/api/guards/own-origin", test_own_origin);
+  ADD ("/rtx/api/guards/embed-origin-hook", test_embed_origin_hook);
 #undef ADD
 
   return g_test_run ();

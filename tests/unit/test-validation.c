@@ -6,6 +6,7 @@
 #include "rtx-error.h"
 #include "rtx-guards.h"
 #include "rtx-json-scan.h"
+#include "rtx-resources.h"
 #include "rtx-router.h"
 #include "rtx-schema.h"
 #include "rtx-test-utils.h"
@@ -373,6 +374,72 @@ test_document_keywords (void)
   g_assert_cmpuint (unsupported->len, ==, 0);
 }
 
+/* json-glib keeps the last of two equal keys and browsers' YAML parsers (Swagger UI's) refuse
+ * them, so a document that two branches both extended could route one thing and show
+ * nothing: the document passes the same pre-scan as a request body. */
+static void
+test_document_well_formed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size;
+  const char *data;
+
+  rtx_resources_ensure ();
+  bytes = g_resources_lookup_data (RESOURCE_PREFIX "/openapi.json",
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &size);
+  rtx_json_scan (data, size, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_query_decode (void)
+{
+  const struct {
+    const char *raw;
+    const char *field;      /* at fault, or NULL */
+    const char *problem;    /* in the message, or NULL when decoded */
+  } refused[] = {
+    { "q=a%00b", "q", "encoded NUL" },
+    { "limit=1&q=%00", "q", "encoded NUL" },
+    { "q=%0", "q", "malformed percent-escape" },
+    { "q=%zz", "q", "malformed percent-escape" },
+    { "q=caf%C3", "q", "not valid UTF-8" },
+    { "q=%C0%80", "q", "not valid UTF-8" },
+    { "a%00b=1", NULL, "name contains an encoded NUL" },
+    { "%00", NULL, "name contains an encoded NUL" },
+  };
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++) {
+    g_autoptr(GHashTable) none = NULL;
+    g_autoptr(GError) refusal = NULL;
+    g_autofree char *field = NULL;
+
+    g_test_message ("refuses? %s", refused[i].raw);
+    none = rtx_guard_decode_query (refused[i].raw, &field, &refusal);
+    g_assert_null (none);
+    g_assert_error (refusal, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (refusal->message, refused[i].problem));
+    g_assert_cmpstr (field, ==, refused[i].field);
+  }
+
+  /* What libsoup made of the rest is kept: '+' is a space, the last of equal names wins, a
+   * name without '=' is ignored. */
+  query = rtx_guard_decode_query ("q=caf%C3%A9+au+lait&limit=5&limit=7&flag&empty=&a%2Bb=%26",
+                                  NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (query), ==, 4);
+  g_assert_cmpstr (g_hash_table_lookup (query, "q"), ==, "café au lait");
+  g_assert_cmpstr (g_hash_table_lookup (query, "limit"), ==, "7");
+  g_assert_cmpstr (g_hash_table_lookup (query, "empty"), ==, "");
+  g_assert_cmpstr (g_hash_table_lookup (query, "a+b"), ==, "&");
+  g_assert_false (g_hash_table_contains (query, "flag"));
+}
+
 static void
 test_guard_host (void)
 {
@@ -437,7 +504,9 @@ main (int   argc,
   g_test_add_func ("/rtx/validation/schema/body", test_schema_body);
   g_test_add_func ("/rtx/validation/schema/params", test_schema_params);
   g_test_add_func ("/rtx/validation/schema/document-keywords", test_document_keywords);
+  g_test_add_func ("/rtx/validation/schema/document-well-formed", test_document_well_formed);
   g_test_add_func ("/rtx/validation/guards/host", test_guard_host);
+  g_test_add_func ("/rtx/validation/guards/query", test_query_decode);
   g_test_add_func ("/rtx/validation/guards/origin", test_guard_origin);
   g_test_add_func ("/rtx/validation/guards/embed-path", test_guard_embed_path);
 
