@@ -2,25 +2,67 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rtx-embedder-builtin.h"
 
 /*
  * The built-in embedder: feature hashing ("the hashing trick") of
- *  - words (casefolded, NFKC) with weight 1,
- *  - adjacent word pairs with weight 0.5, which carry a little word order,
- *  - character 3- and 4-grams of each word padded as "<word>", weight 0.25 per gram, which
- *    make "embedding" close to "embeddings" and survive typos.
- * Each feature is hashed (FNV-1a, 64 bits) to a bucket and a sign; signed hashing keeps
- * collisions from biasing similarities upward. Term counts are damped (1 + log tf) so that a
- * long repetitive text does not drown the rest, and the vector is L2-normalised, so that the
+ *  - words (NFKC, casefolded) with weight 1,
+ *  - character 3- and 4-grams of each word padded as "<word>", weight 0.5 per gram, which
+ *    make "embedding" close to "embeddings", survive typos and match parts of compounds.
+ * English function words ("the", "of", "for"…) count a tenth of a word and get no character
+ * grams: with no corpus statistics at hand this is the embedder's stand-in for inverse
+ * document frequency, and without it they dominate every short text's direction.
+ * Each feature is hashed (FNV-1a, 64 bits, avalanched) to a bucket and a sign; signed hashing
+ * keeps collisions from biasing similarities upward. Term counts are damped (1 + ln tf) so that
+ * a long repetitive text does not drown the rest, and the vector is L2-normalised, so that the
  * dot product of two embeddings is their cosine similarity. Deterministic, no model file.
+ *
+ * The weights were chosen on a development split of Debian's package descriptions, disjoint
+ * from the split bench/RESULTS.md reports (bench/rag-bench.sh): adjacent word pairs, which an
+ * earlier version added, did not help there and cost a third of the time.
+ *
+ * Features are counted in a small open-addressing table of 64-bit hashes: no string is
+ * allocated per feature.
  */
 
-#define WORD_WEIGHT    1.0
-#define BIGRAM_WEIGHT  0.5
-#define CHARGRAM_WEIGHT 0.25
+#define WORD_WEIGHT      1.0
+#define STOP_WEIGHT      0.1
+#define CHARGRAM_WEIGHT  0.5
+#define CHARGRAM_MIN     3
+#define CHARGRAM_MAX     4
+/* Longer "words" (hashes, base64) get their word feature but no grams. */
+#define CHARGRAM_MAX_CHARS 64
+
+/* Sorted, for bsearch. */
+static const char * const stop_words[] = {
+  "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+  "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+  "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "etc",
+  "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+  "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me",
+  "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once",
+  "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so",
+  "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
+  "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "use",
+  "used", "uses", "using", "very", "via", "was", "we", "well", "were", "what", "when", "where",
+  "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "you",
+  "your", "yours",
+};
+
+typedef struct {
+  guint64 key;     /* 0: free */
+  float   weight;  /* per occurrence */
+  guint32 count;
+} Feature;
+
+typedef struct {
+  Feature *slots;
+  gsize    mask;
+  gsize    len;
+} FeatureTable;
 
 static guint64
 fnv1a (const char *data,
@@ -38,74 +80,107 @@ fnv1a (const char *data,
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;
-  return h;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h != 0 ? h : 1;
 }
 
 static void
-add_feature (GHashTable *counts,
-             const char *feature,
-             gsize       len,
-             double      weight)
+table_grow (FeatureTable *t)
 {
-  g_autofree char *key = g_strndup (feature, len);
-  double *value = g_hash_table_lookup (counts, key);
+  gsize size = t->slots != NULL ? (t->mask + 1) * 2 : 256;
+  Feature *slots = g_new0 (Feature, size);
 
-  if (value == NULL) {
-    value = g_new0 (double, 1);
-    g_hash_table_insert (counts, g_steal_pointer (&key), value);
+  for (gsize i = 0; t->slots != NULL && i <= t->mask; i++) {
+    gsize j;
+
+    if (t->slots[i].key == 0)
+      continue;
+    for (j = t->slots[i].key & (size - 1); slots[j].key != 0; j = (j + 1) & (size - 1))
+      ;
+    slots[j] = t->slots[i];
   }
-  *value += weight;
-}
-
-/* Splits the casefolded text into words: runs of letters, digits and marks. */
-static GPtrArray *
-split_words (const char *text)
-{
-  g_autofree char *normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
-  g_autofree char *folded = NULL;
-  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
-  const char *start = NULL;
-  const char *p;
-
-  if (normal == NULL)
-    return words;
-  folded = g_utf8_casefold (normal, -1);
-
-  for (p = folded; *p != '\0'; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-    gboolean word_char = g_unichar_isalnum (c) || g_unichar_ismark (c);
-
-    if (word_char && start == NULL)
-      start = p;
-    else if (!word_char && start != NULL) {
-      g_ptr_array_add (words, g_strndup (start, p - start));
-      start = NULL;
-    }
-  }
-  if (start != NULL)
-    g_ptr_array_add (words, g_strdup (start));
-
-  return words;
+  g_free (t->slots);
+  t->slots = slots;
+  t->mask = size - 1;
 }
 
 static void
-add_char_grams (GHashTable *counts,
-                const char *word)
+table_add (FeatureTable *t,
+           guint64       key,
+           float         weight)
 {
-  g_autofree char *padded = g_strdup_printf ("<%s>", word);
-  glong n_chars = g_utf8_strlen (padded, -1);
+  gsize j;
 
-  for (guint n = 3; n <= 4; n++) {
-    const char *p = padded;
-
-    for (glong i = 0; i + (glong) n <= n_chars; i++) {
-      const char *end = g_utf8_offset_to_pointer (p, n);
-      g_autofree char *gram = g_strdup_printf ("#%.*s", (int) (end - p), p);
-
-      add_feature (counts, gram, strlen (gram), CHARGRAM_WEIGHT);
-      p = g_utf8_next_char (p);
-    }
+  if (t->slots == NULL || (t->len + 1) * 2 > t->mask + 1)
+    table_grow (t);
+  for (j = key & t->mask; t->slots[j].key != 0 && t->slots[j].key != key; j = (j + 1) & t->mask)
+    ;
+  if (t->slots[j].key == 0) {
+    t->slots[j].key = key;
+    t->slots[j].weight = weight;
+    t->len++;
   }
+  t->slots[j].count++;
+}
+
+static int
+compare_stop (const void *key,
+              const void *member)
+{
+  return strcmp (key, *(const char * const *) member);
+}
+
+static gboolean
+is_stop_word (const char *word,
+              gsize       len)
+{
+  char buf[8];
+
+  if (len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, word, len);
+  buf[len] = '\0';
+  return bsearch (buf, stop_words, G_N_ELEMENTS (stop_words), sizeof stop_words[0], compare_stop) != NULL;
+}
+
+static gboolean
+is_word_char (const char *p)
+{
+  gunichar c;
+
+  if ((guchar) *p < 0x80)
+    return g_ascii_isalnum (*p);
+  c = g_utf8_get_char (p);
+  return g_unichar_isalnum (c) || g_unichar_ismark (c);
+}
+
+/* The grams of "<word>", by byte offsets of its characters. */
+static void
+add_char_grams (FeatureTable *t,
+                const char   *word,
+                gsize         len)
+{
+  char padded[CHARGRAM_MAX_CHARS * 6 + 3];
+  guint offsets[CHARGRAM_MAX_CHARS + 3];
+  guint n_chars = 0;
+  gsize plen = len + 2;
+
+  if (len > CHARGRAM_MAX_CHARS * 6)
+    return;
+  padded[0] = '<';
+  memcpy (padded + 1, word, len);
+  padded[len + 1] = '>';
+  for (const char *p = padded; (gsize) (p - padded) < plen; p = g_utf8_next_char (p)) {
+    if (n_chars == CHARGRAM_MAX_CHARS + 2)
+      return;
+    offsets[n_chars++] = p - padded;
+  }
+  offsets[n_chars] = plen;
+
+  for (guint n = CHARGRAM_MIN; n <= CHARGRAM_MAX; n++)
+    for (guint i = 0; i + n <= n_chars; i++)
+      table_add (t, fnv1a (padded + offsets[i], offsets[i + n] - offsets[i], n), CHARGRAM_WEIGHT);
 }
 
 /**
@@ -122,11 +197,11 @@ rtx_embedder_builtin_embed (const char *text,
                             float      *out,
                             gsize       dim)
 {
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) words = NULL;
+  g_autofree char *normal = NULL;
+  g_autofree char *folded = NULL;
   g_autofree double *acc = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
+  FeatureTable table = { NULL, 0, 0 };
+  const char *p;
   double norm = 0;
 
   g_return_if_fail (out != NULL);
@@ -135,34 +210,41 @@ rtx_embedder_builtin_embed (const char *text,
   memset (out, 0, dim * sizeof (float));
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     return;
+  normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+  if (normal == NULL)
+    return;
+  folded = g_utf8_casefold (normal, -1);
 
-  words = split_words (text);
-  for (guint i = 0; i < words->len; i++) {
-    const char *word = g_ptr_array_index (words, i);
+  for (p = folded; *p != '\0';) {
+    const char *start;
+    gsize len;
+    gboolean stop;
 
-    add_feature (counts, word, strlen (word), WORD_WEIGHT);
-    add_char_grams (counts, word);
-    if (i + 1 < words->len) {
-      g_autofree char *pair = g_strdup_printf ("%s %s", word,
-                                               (char *) g_ptr_array_index (words, i + 1));
-
-      add_feature (counts, pair, strlen (pair), BIGRAM_WEIGHT);
+    if (!is_word_char (p)) {
+      p = g_utf8_next_char (p);
+      continue;
     }
+    for (start = p; *p != '\0' && is_word_char (p); p = g_utf8_next_char (p))
+      ;
+    len = p - start;
+    stop = is_stop_word (start, len);
+    table_add (&table, fnv1a (start, len, 0), stop ? STOP_WEIGHT : WORD_WEIGHT);
+    if (!stop)
+      add_char_grams (&table, start, len);
   }
 
   acc = g_new0 (double, dim);
-  g_hash_table_iter_init (&iter, counts);
-  while (g_hash_table_iter_next (&iter, &key, &value)) {
-    guint64 h = fnv1a (key, strlen (key), 0);
-    double weight = *(double *) value;
-    /* Damped counts: weight w per occurrence, tf occurrences → w (1 + ln tf). */
-    double base = ((const char *) key)[0] == '#' ? CHARGRAM_WEIGHT
-                : strchr (key, ' ') != NULL ? BIGRAM_WEIGHT : WORD_WEIGHT;
-    double tf = weight / base;
-    double damped = base * (1.0 + log (tf));
+  for (gsize i = 0; table.slots != NULL && i <= table.mask; i++) {
+    const Feature *f = &table.slots[i];
+    double damped;
 
-    acc[h % dim] += (h >> 63) ? -damped : damped;
+    if (f->key == 0)
+      continue;
+    /* Damped counts: weight w per occurrence, tf occurrences → w (1 + ln tf). */
+    damped = f->weight * (1.0 + log (f->count));
+    acc[(f->key >> 1) % dim] += (f->key & 1) ? -damped : damped;
   }
+  g_free (table.slots);
 
   for (gsize i = 0; i < dim; i++)
     norm += acc[i] * acc[i];
