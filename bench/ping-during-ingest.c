@@ -24,29 +24,37 @@ write_cb (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* Pages of text, each with an image of noise so the file reaches @bytes. */
+/* Pages of text, each with its own small image of noise, until the file reaches @bytes: a
+ * long scanned-and-OCRed report rather than a few huge images. Each page gets a fresh image
+ * surface: cairo writes an image it has seen once (same surface) only once, and a reused image
+ * took 73,190 pages to reach 50 MB, past the extractor's page cap. */
+#define NOISE_SIDE 160
+#define TEXT_LINES 40
+
 static GBytes *
 make_big_pdf (gsize bytes)
 {
   GByteArray *out = g_byte_array_new ();
   cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream (write_cb, out, 595, 842);
   cairo_t *cr = cairo_create (pdf);
-  cairo_surface_t *noise = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 512, 512);
-  guint32 *px = (guint32 *) cairo_image_surface_get_data (noise);
   GRand *rand = g_rand_new_with_seed (42);
   guint page = 0;
 
-  for (guint i = 0; i < 512 * 512; i++)
-    px[i] = g_rand_int (rand);
-  cairo_surface_mark_dirty (noise);
-
   while (out->len < bytes) {
-    cairo_set_source_surface (cr, noise, 40, 300);
+    cairo_surface_t *noise = cairo_image_surface_create (CAIRO_FORMAT_RGB24, NOISE_SIDE, NOISE_SIDE);
+    guint32 *px = (guint32 *) cairo_image_surface_get_data (noise);
+
+    for (guint i = 0; i < NOISE_SIDE * NOISE_SIDE; i++)
+      px[i] = g_rand_int (rand);
+    cairo_surface_mark_dirty (noise);
+    cairo_set_source_surface (cr, noise, 40, 560);
     cairo_paint (cr);
+    cairo_surface_destroy (noise);
     cairo_set_source_rgb (cr, 0, 0, 0);
     cairo_set_font_size (cr, 10);
-    for (guint l = 0; l < 20; l++) {
-      g_autofree char *line = g_strdup_printf ("Page %u line %u: the survey of coastal lighthouses continues.", page, l);
+    for (guint l = 0; l < TEXT_LINES; l++) {
+      g_autofree char *line = g_strdup_printf ("Page %u line %u: the survey of coastal lighthouses continues with keeper %u.",
+                                               page, l, g_rand_int_range (rand, 0, 100000));
 
       cairo_move_to (cr, 40, 40 + 12 * l);
       cairo_show_text (cr, line);
@@ -59,7 +67,6 @@ make_big_pdf (gsize bytes)
   cairo_destroy (cr);
   cairo_surface_finish (pdf);
   cairo_surface_destroy (pdf);
-  cairo_surface_destroy (noise);
   g_rand_free (rand);
   g_printerr ("PDF: %u pages, %u bytes\n", page, out->len);
   return g_byte_array_free_to_bytes (out);

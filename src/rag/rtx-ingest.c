@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -38,6 +39,7 @@ struct _RtxIngest {
 G_DEFINE_FINAL_TYPE (RtxIngest, rtx_ingest, G_TYPE_OBJECT)
 
 #define MAX_FINISHED_JOBS 1000
+#define WORKER_NICE       10
 
 typedef enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED } JobStatus;
 
@@ -353,6 +355,11 @@ run_work (gpointer data,
   g_autoptr(GError) error = NULL;
   JsonNode *documents;
 
+  /* Ingestion yields the CPU to the server's main loop (and to chats' threads): on Linux a
+   * thread's nice value is its own, and the extraction child forked from here inherits it.
+   * The pool's one thread is exclusive, so no other work ever runs at this priority. */
+  setpriority (PRIO_PROCESS, gettid (), WORKER_NICE);
+
   set_progress (work->self, work->job, JOB_RUNNING, 1, "starting");
   documents = run_pipeline (work->self, work->job, work->request,
                             g_task_get_cancellable (task), &error);
@@ -555,8 +562,8 @@ rtx_ingest_init (RtxIngest *self)
   rtx_extract_limits_init (&self->limits);
   rtx_link_policy_init (&self->link_policy);
   /* One ingestion at a time: it is CPU-bound, and the machine has two cores to share with
-   * the server. */
-  self->pool = g_thread_pool_new (run_work, self, 1, FALSE, NULL);
+   * the server. Exclusive: the thread is ours alone (its priority is lowered). */
+  self->pool = g_thread_pool_new (run_work, self, 1, TRUE, NULL);
 }
 
 /**
