@@ -16,21 +16,24 @@
  *
  * Hybrid retrieval over a workspace's chunks: BM25 from SQLite FTS5, and vector similarity
  * scanned from a compact in-memory matrix per workspace (one contiguous block of floats, rows
- * L2-normalised, so a dot product is the cosine), fused by reciprocal rank. Vectors live in
- * SQLite (chunk_vectors); the matrix is rebuilt when the workspace's documents change. It is
- * also the runtime's context provider: chats get pinned documents whole, then the passages
- * retrieved for the message.
+ * L2-normalised, so a dot product is the cosine). Vectors live in SQLite (chunk_vectors); the
+ * matrix is rebuilt when the workspace's documents change. It is also the runtime's context
+ * provider: chats get pinned documents whole, then the passages retrieved for the message.
+ *
+ * Fusion: each ranking's scores are standardised over its own candidate list (z-scores of the
+ * CANDIDATES best of each), and a candidate's fused score is (1 − w)·z(BM25) + w·z(cosine).
+ * Every candidate has its exact cosine (the scan computes them all); one that BM25's list does
+ * not hold gets that list's lowest score, or 0 when the list holds every match. Reciprocal
+ * rank fusion was measured first and lost to BM25 alone at every weight tried: it throws away
+ * how far apart two documents are, and BM25's near-ties (a library and its -dev package share
+ * most of a description) are exactly where the vectors can help (bench/RESULTS.md).
  */
 
-#define RRF_K            60.0
-/* How much the vector ranking counts against BM25's in the fusion. Chosen on a development
- * split of Debian's package descriptions (bench/rag-bench.c, "tune"), disjoint from the split
- * the results are reported on: the built-in embedder's hashed n-grams are much weaker alone
- * than BM25 there, and any larger vote let its misses push BM25's hits down (RESULTS.md). With
- * this weight vectors break near-ties and still answer queries that share no word with any
- * chunk. A stronger embedder deserves a larger weight. */
-#define DEFAULT_VECTOR_WEIGHT 0.01
-#define MIN_CANDIDATES   40
+/* The vectors' weight w. Chosen on a development split of Debian's package descriptions
+ * (bench/rag-bench.sh tune: packages 3000–5999), disjoint from the split the results are
+ * reported on (packages 0–2999). */
+#define DEFAULT_VECTOR_WEIGHT 0.2
+#define CANDIDATES       100
 #define MAX_QUERY_TERMS  32
 #define PINNED_MAX_BYTES (32 * 1024)
 
@@ -468,6 +471,12 @@ fts_expression (const char *query)
   return terms > 0 ? g_string_free (g_steal_pointer (&expr), FALSE) : NULL;
 }
 
+typedef struct {
+  gint64 chunk_id;
+  double score;
+} Ranked;
+
+/* The @k best chunks by BM25, best first; scores are FTS5's bm25() negated (higher is better). */
 static GArray *
 bm25_ranking (RtxRetriever  *self,
               gint64         workspace_id,
@@ -476,34 +485,34 @@ bm25_ranking (RtxRetriever  *self,
               GError       **error)
 {
   g_autofree char *expr = fts_expression (query);
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GArray *ranked = g_array_new (FALSE, FALSE, sizeof (Ranked));
   g_autoptr(RtxStmt) stmt = NULL;
   gboolean row = FALSE;
 
   if (expr == NULL)
-    return ids;
+    return ranked;
   stmt = rtx_db_prepare (db_of (self),
-    "SELECT f.rowid FROM document_chunks_fts f "
+    "SELECT f.rowid, bm25 (document_chunks_fts) AS s FROM document_chunks_fts f "
     "JOIN document_chunks c ON c.id = f.rowid "
     "JOIN workspace_documents wd ON wd.document_id = c.document_id AND wd.workspace_id = ?2 "
-    "WHERE document_chunks_fts MATCH ?1 ORDER BY bm25 (document_chunks_fts) LIMIT ?3", error);
+    "WHERE document_chunks_fts MATCH ?1 ORDER BY s LIMIT ?3", error);
   if (stmt == NULL) {
-    g_array_unref (ids);
+    g_array_unref (ranked);
     return NULL;
   }
   sqlite3_bind_text (stmt, 1, expr, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, workspace_id);
   sqlite3_bind_int (stmt, 3, k);
   while (rtx_db_step_row (db_of (self), stmt, &row, error) && row) {
-    gint64 id = sqlite3_column_int64 (stmt, 0);
+    Ranked r = { sqlite3_column_int64 (stmt, 0), -sqlite3_column_double (stmt, 1) };
 
-    g_array_append_val (ids, id);
+    g_array_append_val (ranked, r);
   }
   if (error != NULL && *error != NULL) {
-    g_array_unref (ids);
+    g_array_unref (ranked);
     return NULL;
   }
-  return ids;
+  return ranked;
 }
 
 /* ---- Search ------------------------------------------------------------------------------ */
@@ -511,7 +520,8 @@ bm25_ranking (RtxRetriever  *self,
 typedef struct {
   gint64 chunk_id;
   double fused;
-  double score;
+  double score;   /* cosine */
+  double bm25;
 } Candidate;
 
 static int
@@ -526,16 +536,87 @@ by_fused (gconstpointer a,
 static Candidate *
 candidate_for (GHashTable *table,
                GArray     *list,
-               gint64      chunk_id)
+               gint64      chunk_id,
+               double      bm25)
 {
   gpointer found = g_hash_table_lookup (table, &chunk_id);
-  Candidate c = { chunk_id, 0, -1 };
+  Candidate c = { chunk_id, 0, 0, bm25 };
 
   if (found != NULL)
     return &g_array_index (list, Candidate, GPOINTER_TO_UINT (found) - 1);
   g_array_append_val (list, c);
   g_hash_table_insert (table, g_memdup2 (&chunk_id, sizeof chunk_id), GUINT_TO_POINTER (list->len));
   return &g_array_index (list, Candidate, list->len - 1);
+}
+
+/* Mean and standard deviation of @n scores @stride bytes apart. */
+static void
+moments (const void *scores,
+         guint       n,
+         gsize       stride,
+         double     *mean,
+         double     *sd)
+{
+  double sum = 0, sq = 0;
+
+  *mean = *sd = 0;
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    sum += *(const double *) ((const char *) scores + i * stride);
+  *mean = sum / n;
+  for (guint i = 0; i < n; i++) {
+    double d = *(const double *) ((const char *) scores + i * stride) - *mean;
+
+    sq += d * d;
+  }
+  *sd = sqrt (sq / n);
+}
+
+static double
+standardise (double x,
+             double mean,
+             double sd)
+{
+  return sd > 0 ? (x - mean) / sd : 0;
+}
+
+/* Orders @candidates (cosines filled in) by @mode: BM25's or the cosine's order alone, or
+ * both standardised and mixed with the vectors' @weight. */
+static void
+fuse (GArray           *candidates,
+      const GArray     *bm25,
+      gboolean          bm25_complete,
+      const double     *top_cosines,
+      guint             n_top,
+      RtxRetrievalMode  mode,
+      double            weight)
+{
+  double b_mean, b_sd, v_mean, v_sd, floor = 0;
+
+  moments (bm25->len > 0 ? &g_array_index (bm25, Ranked, 0).score : NULL, bm25->len, sizeof (Ranked), &b_mean, &b_sd);
+  moments (top_cosines, n_top, sizeof (double), &v_mean, &v_sd);
+  if (!bm25_complete && bm25->len > 0)
+    floor = g_array_index (bm25, Ranked, bm25->len - 1).score;
+
+  for (guint i = 0; i < candidates->len; i++) {
+    Candidate *c = &g_array_index (candidates, Candidate, i);
+    double b = isnan (c->bm25) ? floor : c->bm25;
+
+    switch (mode) {
+    case RTX_RETRIEVAL_BM25:
+      c->fused = b;
+      break;
+    case RTX_RETRIEVAL_VECTOR:
+      c->fused = c->score;
+      break;
+    case RTX_RETRIEVAL_HYBRID:
+    default:
+      c->fused = (1 - weight) * standardise (b, b_mean, b_sd) + weight * standardise (c->score, v_mean, v_sd);
+      break;
+    }
+  }
+  g_array_sort (candidates, by_fused);
 }
 
 static gboolean
@@ -578,7 +659,7 @@ rtx_retriever_search (RtxRetriever      *self,
                       RtxRetrievalMode   mode,
                       GError           **error)
 {
-  guint k = MAX (top_n * 4, MIN_CANDIDATES);
+  guint k = MAX (top_n * 4, CANDIDATES);
   g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_hit_free);
@@ -586,55 +667,45 @@ rtx_retriever_search (RtxRetriever      *self,
   g_autofree float *q = g_new0 (float, RTX_EMBEDDER_BUILTIN_DIM);
   g_autofree float *sims = NULL;
   g_autofree guint *best = g_new (guint, k);
+  g_autofree double *top_cosines = g_new (double, k);
   guint n_best = 0;
   Matrix *m;
 
-  rtx_embedder_builtin_embed (query, q, RTX_EMBEDDER_BUILTIN_DIM);
+  /* BM25 first, outside the matrix's lock. */
+  if (mode != RTX_RETRIEVAL_VECTOR) {
+    bm25 = bm25_ranking (self, workspace_id, query, k, error);
+    if (bm25 == NULL)
+      return NULL;
+  } else {
+    bm25 = g_array_new (FALSE, FALSE, sizeof (Ranked));
+  }
+  for (guint r = 0; r < bm25->len; r++) {
+    Ranked *ranked = &g_array_index (bm25, Ranked, r);
 
+    candidate_for (seen, candidates, ranked->chunk_id, ranked->score);
+  }
+
+  rtx_embedder_builtin_embed (query, q, RTX_EMBEDDER_BUILTIN_DIM);
   m = lock_matrix (self, workspace_id, error);
   if (m == NULL)
     return NULL;
   sims = g_new (float, MAX (m->n, 1));
   rtx_retriever_scan (m->data, m->n, m->dim, q, sims, k, best, &n_best);
-
-  if (mode != RTX_RETRIEVAL_BM25) {
-    for (guint r = 0; r < n_best; r++) {
-      Candidate *c = candidate_for (seen, candidates, m->chunk_ids[best[r]]);
-
-      c->fused += (mode == RTX_RETRIEVAL_VECTOR ? 1.0 : self->vector_weight) / (RRF_K + r + 1);
-    }
+  for (guint r = 0; r < n_best; r++) {
+    top_cosines[r] = sims[best[r]];
+    if (mode != RTX_RETRIEVAL_BM25)
+      candidate_for (seen, candidates, m->chunk_ids[best[r]], NAN);
   }
-
-  if (mode != RTX_RETRIEVAL_VECTOR) {
-    g_mutex_unlock (&self->lock);
-    bm25 = bm25_ranking (self, workspace_id, query, k, error);
-    g_mutex_lock (&self->lock);
-    m = g_hash_table_lookup (self->matrices, &workspace_id);
-    if (bm25 == NULL || m == NULL) {
-      g_mutex_unlock (&self->lock);
-      if (bm25 == NULL)
-        return NULL;
-      return g_steal_pointer (&hits);
-    }
-    for (guint r = 0; r < bm25->len; r++) {
-      Candidate *c = candidate_for (seen, candidates, g_array_index (bm25, gint64, r));
-
-      c->fused += 1.0 / (RRF_K + r + 1);
-      if (mode == RTX_RETRIEVAL_BM25)
-        c->fused = 1.0 / (RRF_K + r + 1);
-    }
-  }
-
   /* Every candidate's cosine, BM25's too, from the scan just made. */
   for (guint i = 0; i < candidates->len; i++) {
     Candidate *c = &g_array_index (candidates, Candidate, i);
-    gpointer row = m != NULL ? g_hash_table_lookup (m->rows, &c->chunk_id) : NULL;
+    gpointer row = g_hash_table_lookup (m->rows, &c->chunk_id);
 
     c->score = row != NULL ? sims[GPOINTER_TO_UINT (row) - 1] : 0;
   }
   g_mutex_unlock (&self->lock);
 
-  g_array_sort (candidates, by_fused);
+  fuse (candidates, bm25, bm25->len < k, top_cosines, n_best, mode, self->vector_weight);
   for (guint i = 0; i < candidates->len && hits->len < top_n; i++) {
     Candidate *c = &g_array_index (candidates, Candidate, i);
     RtxHit *hit;
@@ -653,6 +724,44 @@ rtx_retriever_search (RtxRetriever      *self,
 }
 
 /* ---- Workspace documents as JSON --------------------------------------------------------- */
+
+/**
+ * rtx_retriever_pinned_workspaces:
+ *
+ * Where documents are pinned, for listings: one query for all of them (pins are few, a
+ * listing's documents may be many).
+ *
+ * Returns: (transfer full) (nullable): document id (gint64 *) → GArray of workspace ids
+ *   (gint64), ascending; only pinned documents are keys
+ */
+GHashTable *
+rtx_retriever_pinned_workspaces (RtxRetriever  *self,
+                                 GError       **error)
+{
+  g_autoptr(GHashTable) pins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                      (GDestroyNotify) g_array_unref);
+  g_autoptr(RtxStmt) stmt = rtx_db_prepare (db_of (self),
+    "SELECT document_id, workspace_id FROM workspace_documents WHERE pinned = 1 "
+    "ORDER BY document_id, workspace_id", error);
+  gboolean row = FALSE;
+
+  if (stmt == NULL)
+    return NULL;
+  while (rtx_db_step_row (db_of (self), stmt, &row, error) && row) {
+    gint64 document_id = sqlite3_column_int64 (stmt, 0);
+    gint64 workspace_id = sqlite3_column_int64 (stmt, 1);
+    GArray *ids = g_hash_table_lookup (pins, &document_id);
+
+    if (ids == NULL) {
+      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (pins, g_memdup2 (&document_id, sizeof document_id), ids);
+    }
+    g_array_append_val (ids, workspace_id);
+  }
+  if (error != NULL && *error != NULL)
+    return NULL;
+  return g_steal_pointer (&pins);
+}
 
 /**
  * rtx_retriever_add_workspace_documents:
@@ -908,7 +1017,8 @@ rtx_retriever_init (RtxRetriever *self)
 /**
  * rtx_retriever_set_vector_weight:
  *
- * The vector ranking's weight in the fusion (BM25's is 1); for the benchmark's tuning.
+ * The vectors' weight w in the fusion, between 0 and 1 (BM25's is 1 − w); for the
+ * benchmark's tuning.
  */
 void
 rtx_retriever_set_vector_weight (RtxRetriever *self,

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 /**
  * RtxRetrievalMode:
  *
- * Which rankings retrieval uses: both fused by reciprocal rank (the default), or one alone
+ * Which rankings retrieval uses: both, standardised and mixed (the default), or one alone
  * (for the quality benchmark).
  */
 typedef enum {
@@ -28,7 +28,7 @@ typedef enum {
  * @seq: its position in the document
  * @text: the chunk's text
  * @score: cosine similarity of the query and the chunk (what thresholds apply to)
- * @fused: the reciprocal-rank fusion score it was ordered by
+ * @fused: the fused score it was ordered by
  */
 typedef struct {
   gint64  chunk_id;
@@ -65,6 +65,8 @@ GPtrArray    *rtx_retriever_search             (RtxRetriever      *self,
                                                 guint              top_n,
                                                 double             threshold,
                                                 RtxRetrievalMode   mode,
+                                                GError           **error);
+GHashTable   *rtx_retriever_pinned_workspaces  (RtxRetriever      *self,
                                                 GError           **error);
 void          rtx_retriever_add_workspace_documents (RtxRetriever *self,
                                                 JsonBuilder       *builder,

@@ -228,6 +228,34 @@ test_pins_and_chat (Fixture       *fixture,
 
   g_assert_cmpuint (pinned->status, ==, 200);
   g_assert_cmpuint (not_here->status, ==, 404);
+
+  /* Listings say where a document is pinned: Venus in Chatty only, Honey nowhere. */
+  {
+    g_autofree char *ws_path = g_strdup_printf ("/api/v1/workspace/%s", slug);
+    g_autoptr(RtxApiResponse) ws = rtx_api_call (fixture, "GET", ws_path, NULL);
+    JsonNode *node = json_object_get_member (rtx_api_object (ws), "workspace");
+    JsonObject *workspace = JSON_NODE_HOLDS_ARRAY (node)
+      ? json_array_get_object_element (json_node_get_array (node), 0) : json_node_get_object (node);
+    const char *docs[] = { venus, honey };
+
+    g_assert_cmpuint (ws->status, ==, 200);
+    for (guint i = 0; i < G_N_ELEMENTS (docs); i++) {
+      g_autofree char *name = g_path_get_basename (docs[i]);
+      g_autofree char *doc_path = g_strdup_printf ("/api/v1/document/%s", name);
+      g_autoptr(RtxApiResponse) doc = rtx_api_call (fixture, "GET", doc_path, NULL);
+      JsonArray *pins;
+
+      g_assert_cmpuint (doc->status, ==, 200);
+      pins = json_object_get_array_member (json_object_get_object_member (rtx_api_object (doc), "document"),
+                                           "pinnedWorkspaces");
+      if (i == 0) {
+        g_assert_cmpuint (json_array_get_length (pins), ==, 1);
+        g_assert_cmpint (json_array_get_int_element (pins, 0), ==, json_object_get_int_member (workspace, "id"));
+      } else {
+        g_assert_cmpuint (json_array_get_length (pins), ==, 0);
+      }
+    }
+  }
   {
     g_autoptr(RtxApiResponse) r = rtx_api_call (fixture, "POST", "/api/v1/workspace/nope/update-pin", pin);
 

@@ -13,6 +13,7 @@
 #include "rtx-handlers.h"
 #include "rtx-ingest.h"
 #include "rtx-reply.h"
+#include "rtx-retriever.h"
 #include "rtx-upload.h"
 
 /* Documents and ingestion (standard-api.md §2.6). Handlers translate HTTP to the document
@@ -523,10 +524,14 @@ handle_get_job (RtxRequest *req)
 
 /* ---- Listing ----------------------------------------------------------------------------- */
 
+/* @pins: from rtx_retriever_pinned_workspaces() (nullable: none known). */
 static void
 add_file_item (JsonBuilder       *builder,
-               const RtxDocument *doc)
+               const RtxDocument *doc,
+               GHashTable        *pins)
 {
+  GArray *pinned = pins != NULL ? g_hash_table_lookup (pins, &doc->id) : NULL;
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, doc->name);
@@ -541,6 +546,8 @@ add_file_item (JsonBuilder       *builder,
   json_builder_add_boolean_value (builder, FALSE);
   json_builder_set_member_name (builder, "pinnedWorkspaces");
   json_builder_begin_array (builder);
+  for (guint i = 0; pinned != NULL && i < pinned->len; i++)
+    json_builder_add_int_value (builder, g_array_index (pinned, gint64, i));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 }
@@ -583,6 +590,7 @@ reply_folder (RtxRequest *req,
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GPtrArray) docs = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) pins = NULL;
   guint offset, limit, total = 0;
 
   if (!parse_paging (req, &offset, &limit))
@@ -596,7 +604,9 @@ reply_folder (RtxRequest *req,
     return;
   }
   docs = rtx_documents_list (documents, folder, offset, limit, &total, &error);
-  if (docs == NULL) {
+  if (docs != NULL)
+    pins = rtx_retriever_pinned_workspaces (rtx_retriever_get (rtx_request_get_runtime (req)), &error);
+  if (docs == NULL || pins == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
   }
@@ -607,7 +617,7 @@ reply_folder (RtxRequest *req,
   json_builder_set_member_name (builder, "documents");
   json_builder_begin_array (builder);
   for (guint i = 0; i < docs->len; i++)
-    add_file_item (builder, g_ptr_array_index (docs, i));
+    add_file_item (builder, g_ptr_array_index (docs, i), pins);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "totalCount");
   json_builder_add_int_value (builder, total);
@@ -635,6 +645,7 @@ handle_list (RtxRequest *req)
   g_autoptr(GPtrArray) docs = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) folders = NULL;
+  g_autoptr(GHashTable) pins = NULL;
   guint d = 0;
 
   if (folder != NULL) {
@@ -644,7 +655,9 @@ handle_list (RtxRequest *req)
 
   folders = rtx_documents_list_folders (documents, &error);
   docs = folders != NULL ? rtx_documents_list (documents, NULL, 0, 0, NULL, &error) : NULL;
-  if (docs == NULL) {
+  if (docs != NULL)
+    pins = rtx_retriever_pinned_workspaces (rtx_retriever_get (rtx_request_get_runtime (req)), &error);
+  if (docs == NULL || pins == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
   }
@@ -674,7 +687,7 @@ handle_list (RtxRequest *req)
       if (cmp > 0)
         break;
       if (cmp == 0)
-        add_file_item (builder, doc);
+        add_file_item (builder, doc, pins);
     }
     json_builder_end_array (builder);
     json_builder_end_object (builder);
@@ -699,6 +712,7 @@ handle_get_document (RtxRequest *req)
   RtxDocuments *documents = rtx_runtime_get_documents (rtx_request_get_runtime (req));
   const char *name = rtx_request_get_param (req, "docName");
   g_autoptr(RtxDocument) doc = NULL;
+  g_autoptr(GHashTable) pins = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -708,14 +722,16 @@ handle_get_document (RtxRequest *req)
     return;
   }
   doc = rtx_documents_find_by_name (documents, name, &error);
-  if (doc == NULL) {
+  if (doc != NULL)
+    pins = rtx_retriever_pinned_workspaces (rtx_retriever_get (rtx_request_get_runtime (req)), &error);
+  if (doc == NULL || pins == NULL) {
     rtx_request_reply_gerror (req, error);
     return;
   }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "document");
-  add_file_item (builder, doc);
+  add_file_item (builder, doc, pins);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   rtx_request_reply_json (req, SOUP_STATUS_OK, body);
