@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-doc-embedder.h"
 #include "rtx-documents.h"
 #include "rtx-embedder-builtin.h"
 #include "rtx-error.h"
@@ -41,6 +42,7 @@ typedef float v8sf __attribute__ ((vector_size (32)));
 
 typedef struct {
   gint64      fingerprint[3];
+  char       *embedder;
   guint       n;
   guint       dim;
   float      *data;       /* n × dim */
@@ -51,7 +53,8 @@ typedef struct {
 struct _RtxRetriever {
   GObject     parent_instance;
 
-  RtxRuntime *runtime;   /* not owned: the runtime owns us */
+  RtxRuntime   *runtime;   /* not owned: the runtime owns us */
+  GMainContext *http_context;
   double      vector_weight;
   GMutex      lock;
   GHashTable *matrices;  /* workspace id → Matrix */
@@ -62,12 +65,6 @@ static void rtx_retriever_context_init (RtxContextProviderInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (RtxRetriever, rtx_retriever, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (RTX_TYPE_CONTEXT_PROVIDER,
                                                       rtx_retriever_context_init))
-
-const char *
-rtx_retriever_embedder_name (void)
-{
-  return RTX_EMBEDDER_BUILTIN_MODEL;
-}
 
 void
 rtx_hit_free (RtxHit *hit)
@@ -81,6 +78,7 @@ rtx_hit_free (RtxHit *hit)
 static void
 matrix_free (Matrix *m)
 {
+  g_free (m->embedder);
   g_free (m->data);
   g_free (m->chunk_ids);
   g_clear_pointer (&m->rows, g_hash_table_unref);
@@ -93,15 +91,21 @@ db_of (RtxRetriever *self)
   return rtx_runtime_get_db (self->runtime);
 }
 
+static void
+forget_matrix (RtxRetriever *self,
+               gint64        workspace_id)
+{
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove (self->matrices, &workspace_id);
+  g_mutex_unlock (&self->lock);
+}
+
 /* ---- Embedding documents into workspaces ------------------------------------------------- */
 
-static GBytes *
-embed_text (const char *text)
+static RtxDocEmbedder *
+current_embedder (RtxRetriever *self)
 {
-  float *v = g_new0 (float, RTX_EMBEDDER_BUILTIN_DIM);
-
-  rtx_embedder_builtin_embed (text, v, RTX_EMBEDDER_BUILTIN_DIM);
-  return g_bytes_new_take (v, RTX_EMBEDDER_BUILTIN_DIM * sizeof (float));
+  return rtx_doc_embedder_new (self->runtime, self->http_context);
 }
 
 typedef struct {
@@ -116,14 +120,17 @@ pending_free (PendingVector *p)
   g_free (p);
 }
 
-/* Vectors of the chunks that have none for this embedder yet. CPU work, outside any
- * transaction. */
+/* Vectors of the chunks that have none for this embedder yet: CPU work or calls to the
+ * embedding server, outside any transaction. */
 static GPtrArray *
-embed_missing (RtxRetriever  *self,
-               gint64         document_id,
-               GError       **error)
+embed_missing (RtxRetriever    *self,
+               RtxDocEmbedder  *embedder,
+               gint64           document_id,
+               GError         **error)
 {
   g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) vectors = NULL;
   g_autoptr(RtxStmt) stmt = rtx_db_prepare (db_of (self),
     "SELECT c.id, c.text FROM document_chunks c WHERE c.document_id = ?1 AND NOT EXISTS "
     "(SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id AND v.embedder = ?2) ORDER BY c.seq", error);
@@ -132,21 +139,29 @@ embed_missing (RtxRetriever  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, document_id);
-  sqlite3_bind_text (stmt, 2, rtx_retriever_embedder_name (), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, rtx_doc_embedder_get_name (embedder), -1, SQLITE_TRANSIENT);
   while (rtx_db_step_row (db_of (self), stmt, &row, error) && row) {
     PendingVector *p = g_new0 (PendingVector, 1);
 
     p->chunk_id = sqlite3_column_int64 (stmt, 0);
-    p->vector = embed_text ((const char *) sqlite3_column_text (stmt, 1));
     g_ptr_array_add (pending, p);
+    g_ptr_array_add (texts, rtx_stmt_dup_text (stmt, 1));
   }
   if (error != NULL && *error != NULL)
     return NULL;
+  g_clear_pointer (&stmt, rtx_stmt_release);
+
+  vectors = rtx_doc_embedder_embed (embedder, (const char * const *) texts->pdata, texts->len, NULL, error);
+  if (vectors == NULL)
+    return NULL;
+  for (guint i = 0; i < pending->len; i++)
+    ((PendingVector *) g_ptr_array_index (pending, i))->vector = g_bytes_ref (g_ptr_array_index (vectors, i));
   return g_steal_pointer (&pending);
 }
 
 static gboolean
 store_link (RtxRetriever  *self,
+            const char    *embedder,
             gint64         workspace_id,
             gint64         document_id,
             GPtrArray     *pending,
@@ -162,7 +177,7 @@ store_link (RtxRetriever  *self,
     if (stmt == NULL)
       return FALSE;
     sqlite3_bind_int64 (stmt, 1, p->chunk_id);
-    sqlite3_bind_text (stmt, 2, rtx_retriever_embedder_name (), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, embedder, -1, SQLITE_STATIC);
     sqlite3_bind_blob (stmt, 3, g_bytes_get_data (p->vector, NULL), g_bytes_get_size (p->vector), SQLITE_STATIC);
     if (!rtx_db_step_done (db_of (self), stmt, error))
       return FALSE;
@@ -171,13 +186,14 @@ store_link (RtxRetriever  *self,
   {
     g_autoptr(RtxStmt) stmt = rtx_db_prepare (db_of (self),
       "INSERT INTO workspace_documents (workspace_id, document_id, embedder, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (workspace_id, document_id) DO NOTHING", error);
+      "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (workspace_id, document_id) "
+      "DO UPDATE SET embedder = excluded.embedder WHERE embedder != excluded.embedder", error);
 
     if (stmt == NULL)
       return FALSE;
     sqlite3_bind_int64 (stmt, 1, workspace_id);
     sqlite3_bind_int64 (stmt, 2, document_id);
-    sqlite3_bind_text (stmt, 3, rtx_retriever_embedder_name (), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, embedder, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 4, now);
     return rtx_db_step_done (db_of (self), stmt, error);
   }
@@ -196,19 +212,22 @@ rtx_retriever_embed_document (RtxRetriever  *self,
                               gint64         document_id,
                               GError       **error)
 {
-  g_autoptr(GPtrArray) pending = embed_missing (self, document_id, error);
+  g_autoptr(RtxDocEmbedder) embedder = current_embedder (self);
+  g_autoptr(GPtrArray) pending = embed_missing (self, embedder, document_id, error);
   g_autoptr(GError) local_error = NULL;
 
   if (pending == NULL)
     return FALSE;
   if (!rtx_db_begin (db_of (self), error))
     return FALSE;
-  if (!store_link (self, workspace_id, document_id, pending, &local_error) ||
+  if (!store_link (self, rtx_doc_embedder_get_name (embedder), workspace_id, document_id, pending, &local_error) ||
       !rtx_db_commit (db_of (self), &local_error)) {
     rtx_db_rollback (db_of (self));
     g_propagate_error (error, g_steal_pointer (&local_error));
     return FALSE;
   }
+  /* The fingerprint misses a document re-embedded with another embedder. */
+  forget_matrix (self, workspace_id);
   return TRUE;
 }
 
@@ -286,37 +305,47 @@ read_fingerprint (RtxRetriever  *self,
   return TRUE;
 }
 
+/* The vectors of @embedder for the workspace's chunks; the dimension is the first row's (a
+ * row of another size, which a misbehaving server could cause, is left out). */
 static Matrix *
 build_matrix (RtxRetriever  *self,
               gint64         workspace_id,
+              const char    *embedder,
               const gint64   fingerprint[3],
               GError       **error)
 {
   g_autoptr(RtxStmt) stmt = rtx_db_prepare (db_of (self),
     "SELECT v.chunk_id, v.vector FROM workspace_documents wd "
     "JOIN document_chunks c ON c.document_id = wd.document_id "
-    "JOIN chunk_vectors v ON v.chunk_id = c.id AND v.embedder = wd.embedder "
+    "JOIN chunk_vectors v ON v.chunk_id = c.id AND v.embedder = ?2 "
     "WHERE wd.workspace_id = ?1", error);
   Matrix *m;
   guint capacity = MAX (fingerprint[2], 16);
   gboolean row = FALSE;
-  gsize row_bytes = RTX_EMBEDDER_BUILTIN_DIM * sizeof (float);
+  gsize row_bytes = 0;
 
   if (stmt == NULL)
     return NULL;
 
   m = g_new0 (Matrix, 1);
   memcpy (m->fingerprint, fingerprint, sizeof m->fingerprint);
+  m->embedder = g_strdup (embedder);
   m->dim = RTX_EMBEDDER_BUILTIN_DIM;
-  m->data = g_malloc (capacity * row_bytes);
   m->chunk_ids = g_new (gint64, capacity);
   m->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   sqlite3_bind_int64 (stmt, 1, workspace_id);
+  sqlite3_bind_text (stmt, 2, embedder, -1, SQLITE_TRANSIENT);
   while (rtx_db_step_row (db_of (self), stmt, &row, error) && row) {
+    gsize bytes = sqlite3_column_bytes (stmt, 1);
     gint64 *key;
 
-    if ((gsize) sqlite3_column_bytes (stmt, 1) != row_bytes)
+    if (m->data == NULL && bytes > 0 && bytes % sizeof (float) == 0) {
+      row_bytes = bytes;
+      m->dim = bytes / sizeof (float);
+      m->data = g_malloc (capacity * row_bytes);
+    }
+    if (m->data == NULL || bytes != row_bytes)
       continue;
     if (m->n == capacity) {
       capacity *= 2;
@@ -341,6 +370,7 @@ build_matrix (RtxRetriever  *self,
 static Matrix *
 lock_matrix (RtxRetriever  *self,
              gint64         workspace_id,
+             const char    *embedder,
              GError       **error)
 {
   gint64 fingerprint[3];
@@ -351,8 +381,9 @@ lock_matrix (RtxRetriever  *self,
 
   g_mutex_lock (&self->lock);
   m = g_hash_table_lookup (self->matrices, &workspace_id);
-  if (m == NULL || memcmp (m->fingerprint, fingerprint, sizeof fingerprint) != 0) {
-    m = build_matrix (self, workspace_id, fingerprint, error);
+  if (m == NULL || memcmp (m->fingerprint, fingerprint, sizeof fingerprint) != 0 ||
+      g_strcmp0 (m->embedder, embedder) != 0) {
+    m = build_matrix (self, workspace_id, embedder, fingerprint, error);
     if (m == NULL) {
       g_mutex_unlock (&self->lock);
       return NULL;
@@ -664,7 +695,11 @@ rtx_retriever_search (RtxRetriever      *self,
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_hit_free);
   g_autoptr(GArray) bm25 = NULL;
-  g_autofree float *q = g_new0 (float, RTX_EMBEDDER_BUILTIN_DIM);
+  g_autoptr(RtxDocEmbedder) embedder = current_embedder (self);
+  g_autoptr(GPtrArray) qv = NULL;
+  g_autoptr(GError) embed_error = NULL;
+  const float *q = NULL;
+  gsize q_bytes = 0;
   g_autofree float *sims = NULL;
   g_autofree guint *best = g_new (guint, k);
   g_autofree double *top_cosines = g_new (double, k);
@@ -685,12 +720,24 @@ rtx_retriever_search (RtxRetriever      *self,
     candidate_for (seen, candidates, ranked->chunk_id, ranked->score);
   }
 
-  rtx_embedder_builtin_embed (query, q, RTX_EMBEDDER_BUILTIN_DIM);
-  m = lock_matrix (self, workspace_id, error);
+  /* An embedding server that fails leaves BM25 to answer alone (unless vectors alone were
+   * asked for). */
+  qv = rtx_doc_embedder_embed (embedder, &query, 1, NULL, &embed_error);
+  if (qv == NULL && mode == RTX_RETRIEVAL_VECTOR) {
+    g_propagate_error (error, g_steal_pointer (&embed_error));
+    return NULL;
+  }
+  if (qv == NULL)
+    g_message ("Retrieval without vectors: %s", embed_error->message);
+  else
+    q = g_bytes_get_data (g_ptr_array_index (qv, 0), &q_bytes);
+
+  m = lock_matrix (self, workspace_id, rtx_doc_embedder_get_name (embedder), error);
   if (m == NULL)
     return NULL;
-  sims = g_new (float, MAX (m->n, 1));
-  rtx_retriever_scan (m->data, m->n, m->dim, q, sims, k, best, &n_best);
+  sims = g_new0 (float, MAX (m->n, 1));
+  if (q != NULL && q_bytes == m->dim * sizeof (float))
+    rtx_retriever_scan (m->data, m->n, m->dim, q, sims, k, best, &n_best);
   for (guint r = 0; r < n_best; r++) {
     top_cosines[r] = sims[best[r]];
     if (mode != RTX_RETRIEVAL_BM25)
@@ -710,7 +757,8 @@ rtx_retriever_search (RtxRetriever      *self,
     Candidate *c = &g_array_index (candidates, Candidate, i);
     RtxHit *hit;
 
-    if (threshold > 0 && c->score < threshold)
+    /* Thresholds are on the cosine: without a query vector there is none to apply. */
+    if (threshold > 0 && q != NULL && c->score < threshold)
       continue;
     hit = g_new0 (RtxHit, 1);
     hit->chunk_id = c->chunk_id;
@@ -994,6 +1042,7 @@ rtx_retriever_finalize (GObject *object)
   RtxRetriever *self = (RtxRetriever *) object;
 
   g_hash_table_unref (self->matrices);
+  g_clear_pointer (&self->http_context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (rtx_retriever_parent_class)->finalize (object);
@@ -1040,6 +1089,8 @@ rtx_retriever_get (RtxRuntime *runtime)
   if (self == NULL) {
     self = g_object_new (RTX_TYPE_RETRIEVER, NULL);
     self->runtime = runtime;
+    /* Made when the server starts (rtx_rag_install), on the context its HTTP runs on. */
+    self->http_context = g_main_context_ref_thread_default ();
     rtx_runtime_set_extension (runtime, "rtx-retriever", G_OBJECT (self));
     g_object_unref (self);
   }

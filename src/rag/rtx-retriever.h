@@ -44,7 +44,6 @@ G_DECLARE_FINAL_TYPE (RtxRetriever, rtx_retriever, RTX, RETRIEVER, GObject)
 
 RtxRetriever *rtx_retriever_get                (RtxRuntime        *runtime);
 void          rtx_rag_install                  (RtxRuntime        *runtime);
-const char   *rtx_retriever_embedder_name      (void);
 
 gboolean      rtx_retriever_embed_document     (RtxRetriever      *self,
                                                 gint64             workspace_id,

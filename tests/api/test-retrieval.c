@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "rtx-api-client.h"
+#include "rtx-embedder-builtin.h"
 #include "rtx-test-fixtures.h"
 #include "rtx-test-utils.h"
 
@@ -299,6 +301,154 @@ test_pins_and_chat (Fixture       *fixture,
   }
 }
 
+
+/* ---- An OpenAI-compatible embedder ------------------------------------------------------- */
+
+/* A small /v1/embeddings server: the built-in embedder at another dimension, scaled (so the
+ * runtime must normalise what it gets), in a space the runtime's own vectors do not share. */
+#define REMOTE_DIM 48
+
+typedef struct {
+  guint  calls;
+  guint  texts;
+  char  *model;
+} EmbedServer;
+
+static void
+remote_vector (const char *text,
+               float      *v)
+{
+  rtx_embedder_builtin_embed (text, v, REMOTE_DIM);
+  for (guint i = 0; i < REMOTE_DIM; i++)
+    v[i] *= 3;
+}
+
+static void
+on_embeddings (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  EmbedServer *es = user_data;
+  SoupMessageBody *request = soup_server_message_get_request_body (msg);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *reply = NULL;
+  JsonObject *body;
+  JsonArray *input;
+
+  g_assert_true (json_parser_load_from_data (parser, request->data, request->length, NULL));
+  body = json_node_get_object (json_parser_get_root (parser));
+  input = json_object_get_array_member (body, "input");
+  g_free (es->model);
+  es->model = g_strdup (json_object_get_string_member (body, "model"));
+  es->calls++;
+  es->texts += json_array_get_length (input);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "object");
+  json_builder_add_string_value (builder, "list");
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, es->model);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < json_array_get_length (input); i++) {
+    float v[REMOTE_DIM];
+
+    remote_vector (json_array_get_string_element (input, i), v);
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "object");
+    json_builder_add_string_value (builder, "embedding");
+    json_builder_set_member_name (builder, "index");
+    json_builder_add_int_value (builder, i);
+    json_builder_set_member_name (builder, "embedding");
+    json_builder_begin_array (builder);
+    for (guint j = 0; j < REMOTE_DIM; j++)
+      json_builder_add_double_value (builder, v[j]);
+    json_builder_end_array (builder);
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  reply = json_to_string (root, FALSE);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
+}
+
+static double
+remote_cosine (const char *a,
+               const char *b)
+{
+  float va[REMOTE_DIM], vb[REMOTE_DIM];
+  double dot = 0, na = 0, nb = 0;
+
+  remote_vector (a, va);
+  remote_vector (b, vb);
+  for (guint i = 0; i < REMOTE_DIM; i++) {
+    dot += (double) va[i] * vb[i];
+    na += (double) va[i] * va[i];
+    nb += (double) vb[i] * vb[i];
+  }
+  return dot / sqrt (na * nb);
+}
+
+static void
+test_remote_embedder (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *slug = NULL;
+  g_autoptr(RtxApiResponse) found = NULL;
+  EmbedServer es = { 0 };
+  guint calls_after_ingest;
+  const char *query = "honey in Egyptian tombs";
+
+  soup_server_add_handler (server, "/v1/embeddings", on_embeddings, &es, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  g_setenv ("RTX_EMBEDDING_PROVIDER", "generic-openai", TRUE);
+  g_setenv ("RTX_EMBEDDING_BASE_URL", base, TRUE);
+  g_setenv ("RTX_EMBEDDING_MODEL", "test-embedder", TRUE);
+
+  slug = new_workspace (fixture, "Remote");
+  for (guint i = 0; i < G_N_ELEMENTS (facts); i++) {
+    g_autofree char *title = g_strdup_printf ("Fact %u", i);
+
+    g_free (raw_text (fixture, title, facts[i], slug));
+  }
+  /* Every chunk went to the server, in the model configured. */
+  g_assert_cmpuint (es.texts, >=, G_N_ELEMENTS (facts));
+  g_assert_cmpstr (es.model, ==, "test-embedder");
+  calls_after_ingest = es.calls;
+
+  found = search (fixture, slug, query, 1);
+  g_assert_cmpuint (found->status, ==, 200);
+  g_assert_cmpuint (n_results (found), ==, 1);
+  g_assert_nonnull (strstr (rtx_api_string (found, "results.0.text"), "Honey never spoils"));
+  /* The query went to the server too, and the score is the cosine in the server's space. */
+  g_assert_cmpuint (es.calls, ==, calls_after_ingest + 1);
+  {
+    JsonArray *results = json_object_get_array_member (rtx_api_object (found), "results");
+    double score = json_object_get_double_member (json_array_get_object_element (results, 0), "score");
+
+    g_assert_cmpfloat_with_epsilon (score, remote_cosine (query, facts[2]), 1e-4);
+  }
+
+  g_unsetenv ("RTX_EMBEDDING_PROVIDER");
+  g_unsetenv ("RTX_EMBEDDING_BASE_URL");
+  g_unsetenv ("RTX_EMBEDDING_MODEL");
+  g_free (es.model);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +458,7 @@ main (int    argc,
   g_test_add ("/retrieval/search", Fixture, NULL, setup, test_search, teardown);
   g_test_add ("/retrieval/threshold-top-n", Fixture, NULL, setup, test_threshold_and_top_n, teardown);
   g_test_add ("/retrieval/pins-and-chat", Fixture, NULL, setup, test_pins_and_chat, teardown);
+  g_test_add ("/retrieval/remote-embedder", Fixture, NULL, setup, test_remote_embedder, teardown);
 
   return g_test_run ();
 }
