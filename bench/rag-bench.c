@@ -19,7 +19,8 @@
  *   ingest    MB/s of plain text through chunk, built-in embed and index, by step, on one
  *             core, against FTS5 indexing alone of the same text (the peer)
  *   search    vector-search latency (p50, p99) at 10k and 100k chunks, and the scan's speed
- *             against a plain sequential read of the same bytes */
+ *             against a plain sequential read of the same bytes
+ *   tile      the scan alone over a 10k workspace's vectors repeated to N rows */
 
 typedef struct {
   char *name;
@@ -214,7 +215,7 @@ bench_tune (GPtrArray  *packages,
   Store s;
   g_autofree gint64 *ids = g_new (gint64, n);
   double times[6] = { 0 };
-  const double weights[] = { 0.01, 0.02, 0.05, 0.1, 0.3, 1.0 };
+  const double weights[] = { 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7 };
 
   store_open (&s, root, "tune");
   for (guint i = 0; i < n; i++) {
@@ -223,7 +224,7 @@ bench_tune (GPtrArray  *packages,
     ids[i] = ingest (&s, p->name, p->body, times);
   }
   g_print ("\n## Fusion weight on the development split (packages %u to %u)\n\n", first, first + n - 1);
-  g_print ("| vector weight (BM25 = 1) | recall@5 | MRR@10 |\n|---|---|---|\n");
+  g_print ("| vectors' weight w (BM25's 1 - w) | recall@5 | MRR@10 |\n|---|---|---|\n");
   {
     Quality b = evaluate (&s, packages, first, n, ids, RTX_RETRIEVAL_BM25);
     Quality v = evaluate (&s, packages, first, n, ids, RTX_RETRIEVAL_VECTOR);
@@ -248,7 +249,7 @@ bench_quality (GPtrArray  *packages,
   Store s;
   g_autofree gint64 *ids = g_new (gint64, n);
   double times[6] = { 0 };
-  const char *names[] = { "BM25 alone", "vectors alone", "hybrid (RRF)" };
+  const char *names[] = { "BM25 alone", "vectors alone", "hybrid (default weight)" };
   RtxRetrievalMode modes[] = { RTX_RETRIEVAL_BM25, RTX_RETRIEVAL_VECTOR, RTX_RETRIEVAL_HYBRID };
 
   store_open (&s, root, "quality");
@@ -523,11 +524,14 @@ main (int    argc,
   else if (g_str_equal (what, "search")) {
     g_print ("\n## vector-search (hybrid, topN 4), 200 queries after 20 to warm up\n\n");
     g_print ("| workspace | p50 ms | p99 ms | scan (best of 15) | plain read of the same bytes | read time / scan time |\n|---|---|---|---|---|---|\n");
-    bench_search (packages, root, 10000);
-    {
-      g_autofree char *db = g_build_filename (root, "search-10000", "runtime.db", NULL);
-
-      bench_tile (db, 100000);
+    /* Real chunks at both sizes: each workspace is embedded and indexed through the same
+     * path as an upload. */
+    if (argc > 4) {
+      for (int i = 4; i < argc; i++)
+        bench_search (packages, root, atoi (argv[i]));
+    } else {
+      bench_search (packages, root, 10000);
+      bench_search (packages, root, 100000);
     }
   } else if (g_str_equal (what, "tile")) {
     g_autofree char *db = g_build_filename (root, "search-10000", "runtime.db", NULL);

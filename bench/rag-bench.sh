@@ -31,7 +31,7 @@ meson compile -C "$build" bench/rag-bench bench/ping-during-ingest >&2
 run() { tools/with-test-session "$@"; }
 
 if [ "$what" = tune ] || [ "$what" = all ]; then
-  run "$build/bench/rag-bench" "$(translation)" "$work" tune 1000
+  run "$build/bench/rag-bench" "$(translation)" "$work" tune 3000
 fi
 if [ "$what" = quality ] || [ "$what" = all ]; then
   run "$build/bench/rag-bench" "$(translation)" "$work" quality 3000
