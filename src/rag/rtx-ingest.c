@@ -12,6 +12,7 @@
 #include "rtx-documents.h"
 #include "rtx-error.h"
 #include "rtx-ingest.h"
+#include "rtx-ingest-jobs.h"
 #include "rtx-retriever.h"
 
 /**
@@ -34,12 +35,16 @@ struct _RtxIngest {
   GHashTable       *jobs;      /* id → Job */
   GQueue            finished;  /* ids of finished jobs, oldest first, for pruning */
   guint             pending;
+  GPtrArray        *unsaved;   /* RtxJobRecord: ended jobs not stored yet */
 };
 
 G_DEFINE_FINAL_TYPE (RtxIngest, rtx_ingest, G_TYPE_OBJECT)
 
 #define MAX_FINISHED_JOBS 1000
 #define WORKER_NICE       10
+/* Ended jobs are stored this many at a time, or when the queue empties: one commit per job
+ * would double the commits of many small files. */
+#define SAVE_BATCH        64
 
 typedef enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED } JobStatus;
 
@@ -346,6 +351,31 @@ run_pipeline (RtxIngest         *self,
   return json_node_init_array (json_node_alloc (), array);
 }
 
+static RtxJobRecord *
+record_of (const Job *job)
+{
+  RtxJobRecord *record = g_new0 (RtxJobRecord, 1);
+
+  record->id = g_strdup (job->id);
+  record->failed = job->status == JOB_FAILED;
+  record->error = g_strdup (job->error);
+  record->documents = job->documents != NULL ? json_to_string (job->documents, FALSE) : NULL;
+  record->ended_at = g_get_real_time () / G_USEC_PER_SEC;
+  return record;
+}
+
+/* A job's record is a convenience for clients that poll across a restart: failing to store
+ * it fails nothing else. */
+static void
+save_jobs (RtxIngest *self,
+           GPtrArray *records)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rtx_ingest_jobs_save (rtx_runtime_get_db (self->runtime), records, &error))
+    g_warning ("Cannot store ingestion jobs: %s", error->message);
+}
+
 static void
 run_work (gpointer data,
           gpointer user_data)
@@ -353,6 +383,7 @@ run_work (gpointer data,
   g_autoptr(GTask) task = data;
   Work *work = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) to_save = NULL;
   JsonNode *documents;
 
   /* Ingestion yields the CPU to the server's main loop (and to chats' threads): on Linux a
@@ -382,7 +413,15 @@ run_work (gpointer data,
 
     g_hash_table_remove (work->self->jobs, old);
   }
+  g_ptr_array_add (work->self->unsaved, record_of (work->job));
+  if (work->self->pending == 0 || work->self->unsaved->len >= SAVE_BATCH)
+    to_save = g_steal_pointer (&work->self->unsaved);
+  if (work->self->unsaved == NULL)
+    work->self->unsaved = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_job_record_free);
   g_mutex_unlock (&work->self->lock);
+
+  if (to_save != NULL)
+    save_jobs (work->self, to_save);
 
   if (documents != NULL)
     g_task_return_pointer (task, documents, (GDestroyNotify) json_node_unref);
@@ -472,7 +511,8 @@ rtx_ingest_job_to_json (RtxIngest  *self,
   job = g_hash_table_lookup (self->jobs, job_id);
   if (job == NULL) {
     g_mutex_unlock (&self->lock);
-    return NULL;
+    /* Ended before a restart, or long ago: one indexed read. */
+    return rtx_ingest_jobs_load (rtx_runtime_get_db (self->runtime), job_id, NULL);
   }
 
   json_builder_begin_object (builder);
@@ -539,6 +579,8 @@ rtx_ingest_finalize (GObject *object)
 
   /* Waits for the job running now; queued ones hold a reference, so there are none. */
   g_thread_pool_free (self->pool, FALSE, TRUE);
+  save_jobs (self, self->unsaved);
+  g_ptr_array_unref (self->unsaved);
   g_hash_table_unref (self->jobs);
   g_queue_clear_full (&self->finished, g_free);
   rtx_link_policy_clear (&self->link_policy);
@@ -559,6 +601,7 @@ rtx_ingest_init (RtxIngest *self)
   g_mutex_init (&self->lock);
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) job_free);
   g_queue_init (&self->finished);
+  self->unsaved = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_job_record_free);
   rtx_extract_limits_init (&self->limits);
   rtx_link_policy_init (&self->link_policy);
   /* One ingestion at a time: it is CPU-bound, and the machine has two cores to share with

@@ -560,6 +560,28 @@ test_job (Fixture       *fixture,
 
   missing = rtx_api_call (fixture, "GET", "/api/v1/document/jobs/nope", NULL);
   g_assert_cmpuint (missing->status, ==, 404);
+
+  /* The ended job outlives the runtime: a new one on the same data answers for it. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RtxApiResponse) again = NULL;
+
+    rtx_server_stop (fixture->server);
+    g_clear_object (&fixture->server);
+    g_clear_object (&fixture->runtime);
+    fixture->runtime = rtx_runtime_new (fixture->data_dir, &error);
+    g_assert_no_error (error);
+    fixture->server = rtx_server_new (fixture->runtime);
+    g_assert_true (rtx_server_start (fixture->server, 0, &error));
+    g_assert_no_error (error);
+
+    again = rtx_api_call (fixture, "GET", path, NULL);
+    g_assert_cmpuint (again->status, ==, 200);
+    g_assert_cmpstr (rtx_api_string (again, "job.status"), ==, "done");
+    g_assert_cmpint (json_array_get_length (json_object_get_array_member (
+      json_object_get_object_member (rtx_api_object (again), "job"), "documents")), ==, 1);
+    g_assert_nonnull (strstr (rtx_api_string (again, "job.documents.0.title"), "deltas"));
+  }
 }
 
 int
