@@ -25,6 +25,7 @@ typedef enum {
   RTX_ERROR_ALREADY_DEACTIVATED,
   RTX_ERROR_UPSTREAM,
   RTX_ERROR_UPSTREAM_TIMEOUT,
+  RTX_ERROR_RATE_LIMITED,
 } RtxError;
 
 #define RTX_ERROR (rtx_error_quark ())

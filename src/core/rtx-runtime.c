@@ -29,6 +29,7 @@ struct _RtxRuntime {
   RtxContextProvider *context_provider;
   RtxUsers   *users;
   RtxMemberships *memberships;
+  RtxEmbeds  *embeds;
   RtxLocalApps        *local_apps;
   RtxPermissionBroker *permission_broker;
   RtxAppLauncher      *app_launcher;
@@ -51,6 +52,7 @@ rtx_runtime_dispose (GObject *object)
 
   /* First, while everything they use is still there. */
   g_clear_pointer (&self->extensions, g_hash_table_unref);
+  g_clear_object (&self->embeds);
   g_clear_object (&self->vector_store);
   g_clear_object (&self->tasks);
   g_clear_object (&self->activities);
@@ -185,6 +187,7 @@ rtx_runtime_new (const char  *data_dir,
   self->users = rtx_users_new (self->db);
   self->chats = rtx_chats_new (self->db);
   self->memberships = rtx_memberships_new (self->db);
+  self->embeds = rtx_embeds_new (self->db);
   self->local_apps = rtx_local_apps_new (self->db);
   self->permission_broker = rtx_permission_broker_new (self->local_apps);
   self->app_launcher = rtx_app_launcher_new (self->local_apps, self->credentials);
@@ -411,6 +414,12 @@ rtx_runtime_set_extension (RtxRuntime *self,
   g_return_if_fail (self->extensions != NULL);
 
   g_hash_table_replace (self->extensions, g_strdup (name), g_object_ref (extension));
+RtxEmbeds *
+rtx_runtime_get_embeds (RtxRuntime *self)
+{
+  g_return_val_if_fail (RTX_IS_RUNTIME (self), NULL);
+
+  return self->embeds;
 }
 
 /**

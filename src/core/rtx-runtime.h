@@ -20,6 +20,7 @@
 #include "rtx-threads.h"
 #include "rtx-vector-store.h"
 #include "rtx-workspaces.h"
+#include "rtx-embeds.h"
 #include "rtx-memberships.h"
 #include "rtx-users.h"
 
@@ -44,6 +45,7 @@ void                rtx_runtime_set_context_provider (RtxRuntime         *self,
                                                       RtxContextProvider *provider);
 RtxUsers   *rtx_runtime_get_users        (RtxRuntime  *self);
 RtxMemberships *rtx_runtime_get_memberships (RtxRuntime *self);
+RtxEmbeds  *rtx_runtime_get_embeds       (RtxRuntime  *self);
 RtxLocalApps        *rtx_runtime_get_local_apps        (RtxRuntime *self);
 RtxPermissionBroker *rtx_runtime_get_permission_broker (RtxRuntime *self);
 RtxAppLauncher      *rtx_runtime_get_app_launcher      (RtxRuntime *self);

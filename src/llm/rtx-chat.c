@@ -298,9 +298,23 @@ store_and_return (GTask         *outer,
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GTask) task = NULL;
-  StoreJob *store = g_new0 (StoreJob, 1);
-  StoreCtx *ctx = g_new0 (StoreCtx, 1);
+  StoreJob *store;
+  StoreCtx *ctx;
 
+  /* The embed widget keeps its own log of exchanges. */
+  if (job->input->no_store) {
+    if (deferred != NULL) {
+      g_task_return_error (outer, deferred);
+      rtx_chat_output_free (output);
+    } else {
+      g_task_return_pointer (outer, output, (GDestroyNotify) rtx_chat_output_free);
+    }
+    g_object_unref (outer);
+    return;
+  }
+
+  store = g_new0 (StoreJob, 1);
+  ctx = g_new0 (StoreCtx, 1);
   json_builder_begin_object (builder);
   add_string (builder, "text", output->text);
   rtx_chat_add_sources_json (builder, output->sources);

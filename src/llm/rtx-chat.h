@@ -26,6 +26,7 @@ G_BEGIN_DECLS
  * @max_tokens: 0 for none
  * @stop: (nullable): stop sequences
  * @extra: (nullable): OpenAI members passed through to an OpenAI-compatible provider
+ * @no_store: the caller stores the exchange itself (the embed widget keeps its own log)
  */
 typedef struct {
   char         *uuid;
@@ -42,6 +43,7 @@ typedef struct {
   gint          max_tokens;
   GStrv         stop;
   JsonObject   *extra;
+  gboolean      no_store;
 } RtxChatInput;
 
 RtxChatInput *rtx_chat_input_new  (const RtxWorkspace *workspace,

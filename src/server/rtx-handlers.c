@@ -6,6 +6,8 @@
 static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_openai_compat,
   rtx_handlers_public_docs,
+  rtx_handlers_public_embed,
+  rtx_handlers_public_embed_widget,
   rtx_handlers_public_system,
   rtx_handlers_sdk_credentials,
   rtx_handlers_sdk_activities,
@@ -21,6 +23,7 @@ static const RtxHandlerBinding * const areas[] = {
   rtx_handlers_standard_agents,
   rtx_handlers_standard_system,
   rtx_handlers_standard_admin_keys,
+  rtx_handlers_standard_embeds,
   rtx_handlers_standard_auth,
   rtx_handlers_standard_credentials,
   rtx_handlers_standard_local_apps,

@@ -23,6 +23,8 @@ typedef struct {
 /* The areas, sorted by name. Add a line here and one in rtx-handlers.c for a new area. */
 extern const RtxHandlerBinding rtx_handlers_openai_compat[];
 extern const RtxHandlerBinding rtx_handlers_public_docs[];
+extern const RtxHandlerBinding rtx_handlers_public_embed[];
+extern const RtxHandlerBinding rtx_handlers_public_embed_widget[];
 extern const RtxHandlerBinding rtx_handlers_public_system[];
 extern const RtxHandlerBinding rtx_handlers_sdk_credentials[];
 extern const RtxHandlerBinding rtx_handlers_sdk_activities[];
@@ -38,6 +40,7 @@ extern const RtxHandlerBinding rtx_handlers_standard_settings[];
 extern const RtxHandlerBinding rtx_handlers_standard_agents[];
 extern const RtxHandlerBinding rtx_handlers_standard_system[];
 extern const RtxHandlerBinding rtx_handlers_standard_admin_keys[];
+extern const RtxHandlerBinding rtx_handlers_standard_embeds[];
 extern const RtxHandlerBinding rtx_handlers_standard_auth[];
 extern const RtxHandlerBinding rtx_handlers_standard_credentials[];
 extern const RtxHandlerBinding rtx_handlers_standard_local_apps[];

@@ -375,6 +375,8 @@ rtx_reply_status_for_error (RtxSurface    surface,
     return SOUP_STATUS_BAD_GATEWAY;
   case RTX_ERROR_UPSTREAM_TIMEOUT:
     return SOUP_STATUS_GATEWAY_TIMEOUT;
+  case RTX_ERROR_RATE_LIMITED:
+    return 429;  /* libsoup 3.2 names no constant for it */
   case RTX_ERROR_FAILED:
   case RTX_ERROR_DATABASE:
   case RTX_ERROR_UNSUPPORTED_VERSION:

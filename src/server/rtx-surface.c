@@ -75,7 +75,7 @@ rtx_surface_for_path (const char *path)
     "/api/local-apps",
   };
   static const char * const public_prefixes[] = {
-    "/api/ping", "/api/docs", "/api/embed",
+    "/api/ping", "/api/docs", "/api/embed", "/embed",
   };
 
   g_return_val_if_fail (path != NULL, RTX_SURFACE_STANDARD);

@@ -126,7 +126,10 @@ api_call_full (ApiFixture *fixture,
   response->text = g_strndup (g_bytes_get_data (exchange.body, NULL),
                               g_bytes_get_size (exchange.body));
   g_bytes_unref (exchange.body);
-  response->json = json_from_string (response->text, NULL);
+  if (response->text == NULL)
+    response->text = g_strdup ("");
+  if (response->text[0] != '\0')
+    response->json = json_from_string (response->text, NULL);
   {
     /* Answers that create or rotate a key carry it: the log never does. */
     g_autoptr(GRegex) secret = g_regex_new ("rtx_[0-9A-Za-z]{20,}", 0, 0, NULL);
