@@ -51,6 +51,27 @@ depth_ok (const char *data,
  *
  * Returns: (transfer full): the object, or %NULL
  */
+/* "\u0000" inside a string: json-glib keeps it, but every C string read from the node ends
+ * there, so a value would be silently cut short ("../x\u0000.txt" read as "../x"). An escape
+ * counts only after an odd number of backslashes. */
+static gboolean
+has_nul_escape (const char *data,
+                gsize       length)
+{
+  for (gsize i = 0; i + 6 <= length; i++) {
+    gsize slashes = 0;
+
+    if (data[i] != '\\' || g_ascii_strncasecmp (data + i + 1, "u0000", 5) != 0)
+      continue;
+    while (slashes < i && data[i - 1 - slashes] == '\\')
+      slashes++;
+    if (slashes % 2 == 0)
+      return TRUE;
+  }
+
+  return FALSE;
+}
+
 JsonObject *
 rtx_body_parse_object (RtxRequest  *req,
                        gboolean     required,
@@ -78,7 +99,7 @@ rtx_body_parse_object (RtxRequest  *req,
   }
 
   if (!g_utf8_validate (data, length, NULL) || memchr (data, '\0', length) != NULL ||
-      !depth_ok (data, length)) {
+      !depth_ok (data, length) || has_nul_escape (data, length)) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                  "The request body is not valid JSON");
     return NULL;

@@ -16,6 +16,8 @@
 //                                  finish_reason)
 //   script-break                   streams three tokens, then drops the connection mid-stream
 //   script-refuse-key              answers 401 unless the request carries the expected key
+//   script-xss                     streams XSS_PAYLOADS, one token each, for the tests that
+//                                  prove model output is shown as text and never run
 // Every request is recorded (method, path, body, authorization); a request whose client goes
 // away before the answer is complete is recorded in `cancelled`.
 //
@@ -25,6 +27,36 @@ import http from 'node:http';
 
 export const SCRIPT_TOKENS = ['Hello', ' from', ' the', ' scripted', ' upstream', '.'];
 export const SCRIPT_TEXT = SCRIPT_TOKENS.join('');
+
+// Markup, script URLs and encodings that run in a page that renders model output as HTML.
+export const XSS_PAYLOADS = [
+  "<script>alert('xss1')</script>",
+  "<img src=x onerror=alert('xss2')>",
+  "<svg onload=alert('xss3')>",
+  "<iframe src=\"javascript:alert('xss4')\"></iframe>",
+  "<body onload=alert('xss5')>",
+  "<a href=\"javascript:alert('xss6')\">click</a>",
+  "\"><script>alert('xss7')</script>",
+  "'><img src=x onerror=alert('xss8')>",
+  "<details open ontoggle=alert('xss9')>",
+  "<math><mtext></table><mglyph><style><img src=x onerror=alert('xss10')>",
+  "<input autofocus onfocus=alert('xss11')>",
+  "<video><source onerror=alert('xss12')></video>",
+  "<object data=\"javascript:alert('xss13')\">",
+  "<embed src=\"javascript:alert('xss14')\">",
+  "<marquee onstart=alert('xss15')>",
+  "<style>@import 'javascript:alert(\"xss16\")';</style>",
+  "<base href=\"javascript:alert('xss17')//\">",
+  "<form action=\"javascript:alert('xss18')\"><button>go</button></form>",
+  "<template><img src=x onerror=alert('xss19')></template>",
+  "javascript:alert('xss20')",
+  "[click](javascript:alert('xss21'))",
+  "<scr<script>ipt>alert('xss22')</scr</script>ipt>",
+  "&lt;img src=x onerror=alert('xss23')&gt;",
+  "<div style=\"background:url(javascript:alert('xss24'))\">",
+  "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('xss25')\">",
+  "<img src=x onerror=\"document.title='pwned'\">",
+];
 export const EMBED_DIM = 8;
 
 function chunk(id, model, delta, finish = null, usage = undefined) {
@@ -127,6 +159,7 @@ export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
     if (model === 'script-fast') tokens = Array.from({ length: body?.max_tokens ?? 1000 }, (_, i) => `t${i} `);
     if (model === 'script-slow') { tokens = Array.from({ length: 600 }, (_, i) => `s${i} `); delay = 100; }
     if (model === 'script-paced') { tokens = Array.from({ length: body?.max_tokens ?? 100 }, (_, i) => `p${i} `); delay = 10; }
+    if (model === 'script-xss') tokens = XSS_PAYLOADS.map((p) => `${p}\n`);
 
     const usage = { prompt_tokens: 11, completion_tokens: tokens.length, total_tokens: 11 + tokens.length };
     if (!body?.stream) {

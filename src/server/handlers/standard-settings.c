@@ -126,9 +126,12 @@ check_value (ValueKind    kind,
     g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
     const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
 
+    /* No user or password in it either: GET /api/v1/system shows this value. */
     if (uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
         (g_strcmp0 (scheme, "http") == 0 || g_strcmp0 (scheme, "https") == 0) &&
-        g_uri_get_query (uri) == NULL && g_uri_get_fragment (uri) == NULL)
+        g_uri_get_query (uri) == NULL && g_uri_get_fragment (uri) == NULL &&
+        g_uri_get_userinfo (uri) == NULL && strlen (value) <= 2048 &&
+        strpbrk (value, " \t\r\n\"'<>\\`") == NULL)
       return TRUE;
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                  _("%s must be an http(s) URL such as http://127.0.0.1:11434/v1"), setting);
@@ -136,9 +139,17 @@ check_value (ValueKind    kind,
   }
   case VALUE_TEXT:
   default:
-    if (strlen (value) <= 500)
+    /* Model names (llama3.1:8b, org/model-name, gpt-4o@2024): letters, digits and ._:/@+-,
+     * nothing a shell, an environment or a path could read as more (CVE-2024-3104). */
+    if (strlen (value) <= 200 &&
+        strspn (value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@+-")
+        == strlen (value) &&
+        value[0] != '/' && value[0] != '.' && strstr (value, "..") == NULL)
       return TRUE;
-    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, _("%s is too long"), setting);
+    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                 _("%s is a model name of at most 200 letters, digits and . _ : / @ + - "
+                   "(not starting with / or ., no ..)"),
+                 setting);
     return FALSE;
   }
 }
@@ -253,8 +264,40 @@ write_key (UpdateEnv  *u,
                                   actor, cancellable, on_key_written_cb, u);
 }
 
-/* Checks every member first: a bad value changes nothing. Unknown members are ignored and
- * values containing "******" (a masked secret sent back) are skipped, as AnythingLLM does. */
+static gboolean
+has_control (const char *text)
+{
+  for (const char *p = text; *p; p++) {
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return TRUE;
+  }
+
+  return FALSE;
+}
+
+static gboolean
+check_names (JsonObject  *body,
+             GError     **error)
+{
+  g_autoptr(GList) names = json_object_get_members (body);
+
+  for (GList *l = names; l != NULL; l = l->next) {
+    gboolean known = g_str_equal (l->data, KEY_SETTING);
+
+    for (guint i = 0; !known && i < G_N_ELEMENTS (settings_table); i++)
+      known = g_str_equal (l->data, settings_table[i].setting);
+    if (!known) {
+      g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a setting of this runtime"), (const char *) l->data);
+      return FALSE;
+    }
+  }
+
+  return TRUE;
+}
+
+/* Checks every member first: a bad value or an unknown name changes nothing. Values containing
+ * "******" (a masked secret sent back) are skipped, as AnythingLLM does. */
 static void
 handle_update_env (RtxRequest *req)
 {
@@ -265,6 +308,13 @@ handle_update_env (RtxRequest *req)
 
   body = rtx_body_parse_object (req, TRUE, &error);
   if (body == NULL) {
+    rtx_request_reply_gerror (req, error);
+    return;
+  }
+
+  /* A fixed list of settings, each with its own check (CVE-2024-3104 wrote any variable
+   * through this route): a name that is not on it is refused, and nothing changes. */
+  if (!check_names (body, &error)) {
     rtx_request_reply_gerror (req, error);
     return;
   }
@@ -298,7 +348,7 @@ handle_update_env (RtxRequest *req)
     JsonNode *node = json_object_get_member (body, KEY_SETTING);
 
     key = JSON_NODE_HOLDS_NULL (node) ? "" : rtx_body_get_string (body, KEY_SETTING);
-    if (key == NULL || strlen (key) > 4096 || strpbrk (key, "\r\n") != NULL)
+    if (key == NULL || strlen (key) > 4096 || has_control (key))
       g_set_error (&error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                    _("%s must be a text of one line"), KEY_SETTING);
     else if (strstr (key, "******") != NULL)
