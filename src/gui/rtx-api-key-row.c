@@ -57,6 +57,10 @@ describe (const RtxApiKey *key,
 
   /* Translators: "created by alice, 26 Nov 2026 14:02". */
   g_string_append_printf (text, _(" · created by %s, %s"), key->created_by, created);
+  /* In multi-user mode a key acts as its owner; say whose it is. */
+  if (key->owner_username != NULL)
+    /* Translators: %s is a username, e.g. "owned by alice". */
+    g_string_append_printf (text, _(" · owned by %s"), key->owner_username);
   if (predecessor != NULL)
     /* Translators: %s is the display form of the key this one replaced, e.g. "rtx_…a1b2". */
     g_string_append_printf (text, _(" · replaces %s"), predecessor);

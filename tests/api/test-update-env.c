@@ -31,6 +31,20 @@ fixture_teardown (Fixture       *f,
   g_free (f->admin_key);
 }
 
+/* Nothing reached the settings table. */
+static void
+assert_no_settings (Fixture *f)
+{
+  RtxDb *db = rtx_runtime_get_db (f->api.runtime);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxStmt) stmt = rtx_db_prepare (db, "SELECT count(*) FROM settings", &error);
+  gboolean row = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (rtx_db_step_row (db, stmt, &row, &error));
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 0);
+}
+
 static char *
 settings_text (Fixture *f)
 {
@@ -41,20 +55,41 @@ settings_text (Fixture *f)
   return g_strdup (response->text);
 }
 
+/* Names that are not settings (AnythingLLM's secrets, Node's and the loader's variables) are
+ * ignored, as AnythingLLM does, and never stored anywhere. */
 static void
-test_refusals (Fixture       *f,
-               gconstpointer  data)
+test_unknown_names (Fixture       *f,
+                    gconstpointer  data)
 {
   const char *bodies[] = {
-    /* Names that are not settings: AnythingLLM's secrets, Node's and the loader's variables. */
     "{\"NODE_OPTIONS\":\"--require /tmp/x.js\"}",
     "{\"LD_PRELOAD\":\"/tmp/x.so\"}",
     "{\"JWTSecret\":\"x\"}",
     "{\"AuthToken\":\"x\"}",
     "{\"StorageDir\":\"/tmp\"}",
     "{\"PATH\":\"/tmp\"}",
-    "{\"LLMProvider\":\"generic-openai\",\"RTX_DATA_DIR\":\"/tmp\"}",
+    "{\"RTX_DATA_DIR\":\"/tmp\"}",
     "{\"__proto__\":{\"x\":1}}",
+  };
+  g_autofree char *before = settings_text (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++) {
+    g_autoptr(ApiResponse) response = api_call (&f->api, "POST", "/api/v1/system/update-env",
+                                                f->admin_key, bodies[i]);
+    g_autofree char *after = settings_text (f);
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpstr (after, ==, before);
+    g_assert_null (g_getenv ("JWTSecret"));
+  }
+  assert_no_settings (f);
+}
+
+static void
+test_refusals (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *bodies[] = {
     /* Values with more in them than a value. */
     "{\"LLMProvider\":\"generic-openai\\nNODE_OPTIONS=--require /tmp/x.js\"}",
     "{\"LLMProvider\":\"openai\"}",
@@ -92,17 +127,7 @@ test_refusals (Fixture       *f,
     g_assert_cmpstr (after, ==, before);
   }
 
-  /* Nothing reached the settings table. */
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(RtxStmt) stmt = rtx_db_prepare (rtx_runtime_get_db (f->api.runtime),
-                                              "SELECT count(*) FROM settings", &error);
-    gboolean row = FALSE;
-
-    g_assert_no_error (error);
-    g_assert_true (rtx_db_step_row (rtx_runtime_get_db (f->api.runtime), stmt, &row, &error));
-    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 0);
-  }
+  assert_no_settings (f);
 }
 
 static void
@@ -139,6 +164,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/rtx/api/update-env/unknown-names", test_unknown_names);
   ADD ("/rtx/api/update-env/refusals", test_refusals);
   ADD ("/rtx/api/update-env/accepted", test_accepted);
 #undef ADD

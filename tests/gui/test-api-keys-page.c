@@ -194,6 +194,26 @@ test_admin_key_and_search (GuiFixture    *fixture,
   g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (plain_row)));
 }
 
+/* In multi-user mode every key has an owner, and the list says whose a key is. */
+static void
+test_owner_shown (GuiFixture    *fixture,
+                  gconstpointer  data)
+{
+  RtxRuntime *runtime = rtx_server_get_runtime (rtx_application_get_server (fixture->app));
+  const RtxActor actor = { "tester", "gui" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxUser) boss = rtx_users_enable_multi_user (rtx_runtime_get_users (runtime), "boss",
+                                                         &actor, &error);
+  g_autofree char *key = NULL;
+  RtxApiKeyRow *row;
+
+  g_assert_no_error (error);
+  key = generate_key (fixture, "Owned key", FALSE);
+  row = wait_row (fixture, "Owned key", TRUE);
+  g_assert_cmpint (rtx_api_key_row_get_key (row)->owner_id, ==, boss->id);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "owned by boss"));
+}
+
 static void
 test_clipboard_cleared (GuiFixture    *fixture,
                         gconstpointer  data)
@@ -382,6 +402,8 @@ main (int    argc,
               rtx_gui_fixture_setup, test_key_lifecycle, rtx_gui_fixture_teardown);
   g_test_add ("/rtx/gui/api-keys/admin-and-search", GuiFixture, NULL,
               rtx_gui_fixture_setup, test_admin_key_and_search, rtx_gui_fixture_teardown);
+  g_test_add ("/rtx/gui/api-keys/owner-shown", GuiFixture, NULL,
+              rtx_gui_fixture_setup, test_owner_shown, rtx_gui_fixture_teardown);
   g_test_add ("/rtx/gui/api-keys/clipboard-cleared", GuiFixture, NULL,
               rtx_gui_fixture_setup, test_clipboard_cleared, rtx_gui_fixture_teardown);
 
