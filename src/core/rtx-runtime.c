@@ -414,6 +414,8 @@ rtx_runtime_set_extension (RtxRuntime *self,
   g_return_if_fail (self->extensions != NULL);
 
   g_hash_table_replace (self->extensions, g_strdup (name), g_object_ref (extension));
+}
+
 RtxEmbeds *
 rtx_runtime_get_embeds (RtxRuntime *self)
 {

@@ -4,26 +4,19 @@
 #include "rtx-chat-export.h"
 #include "rtx-handlers.h"
 #include "rtx-reply.h"
-#include "rtx-vector-count.h"
 
 /* System routes of the standard surface (standard-api.md §2.3) beside the settings ones. */
 
 static void
 handle_vector_count (RtxRequest *req)
 {
+  RtxDocuments *documents = rtx_runtime_get_documents (rtx_request_get_runtime (req));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 count = 0;
-
-  if (!rtx_vector_count (rtx_runtime_get_db (rtx_request_get_runtime (req)), &count, &error)) {
-    rtx_request_reply_gerror (req, error);
-    return;
-  }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "vectorCount");
-  json_builder_add_int_value (builder, count);
+  json_builder_add_int_value (builder, rtx_documents_count_vectors (documents));
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
