@@ -83,6 +83,7 @@ bind_partition (RtxStmt                *stmt,
 
 /**
  * rtx_chats_add:
+ * @user_id: the user who asked (the owner of the request's key), or 0 for none
  * @response: the response object, stored as JSON text
  * @include: %FALSE for exchanges that must never enter history (refusals)
  *
@@ -91,6 +92,7 @@ bind_partition (RtxStmt                *stmt,
 gint64
 rtx_chats_add (RtxChats               *self,
                const RtxChatPartition *partition,
+               gint64                  user_id,
                const char             *prompt,
                JsonObject             *response,
                gboolean                include,
@@ -104,8 +106,8 @@ rtx_chats_add (RtxChats               *self,
 
   stmt = rtx_db_prepare (self->db,
                          "INSERT INTO workspace_chats (workspace_id, thread_id, api_session_id, "
-                         "prompt, response, include, created_at, updated_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)", error);
+                         "prompt, response, include, created_at, updated_at, user_id) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)", error);
   if (stmt == NULL)
     return 0;
   bind_partition (stmt, partition);
@@ -113,6 +115,10 @@ rtx_chats_add (RtxChats               *self,
   sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 6, include ? 1 : 0);
   sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
+  if (user_id > 0)
+    sqlite3_bind_int64 (stmt, 8, user_id);
+  else
+    sqlite3_bind_null (stmt, 8);
   if (!rtx_db_step_done (self->db, stmt, error))
     return 0;
 
@@ -202,4 +208,39 @@ rtx_chats_reset (RtxChats               *self,
   bind_partition (stmt, partition);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   return rtx_db_step_done (self->db, stmt, error);
+}
+
+/**
+ * rtx_chats_count_by_user:
+ * @since: Unix seconds; exchanges stored at or after it count
+ * @out_count: (out): the number of exchanges
+ *
+ * How many exchanges @user_id asked since @since, those later hidden by a reset included: a
+ * reset must not give a user a fresh daily allowance.
+ */
+gboolean
+rtx_chats_count_by_user (RtxChats  *self,
+                         gint64     user_id,
+                         gint64     since,
+                         gint64    *out_count,
+                         GError   **error)
+{
+  g_autoptr(RtxStmt) stmt = NULL;
+  gboolean have_row = FALSE;
+
+  g_return_val_if_fail (RTX_IS_CHATS (self), FALSE);
+  g_return_val_if_fail (out_count != NULL, FALSE);
+
+  stmt = rtx_db_prepare (self->db,
+                         "SELECT count(*) FROM workspace_chats WHERE user_id = ?1"
+                         " AND created_at >= ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  if (!rtx_db_step_row (self->db, stmt, &have_row, error))
+    return FALSE;
+
+  *out_count = have_row ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
 }

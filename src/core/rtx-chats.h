@@ -46,6 +46,7 @@ G_DECLARE_FINAL_TYPE (RtxChats, rtx_chats, RTX, CHATS, GObject)
 RtxChats  *rtx_chats_new     (RtxDb                  *db) G_GNUC_WARN_UNUSED_RESULT;
 gint64     rtx_chats_add     (RtxChats               *self,
                               const RtxChatPartition *partition,
+                              gint64                  user_id,
                               const char             *prompt,
                               JsonObject             *response,
                               gboolean                include,
@@ -58,5 +59,10 @@ GPtrArray *rtx_chats_history (RtxChats               *self,
 gboolean   rtx_chats_reset   (RtxChats               *self,
                               const RtxChatPartition *partition,
                               GError                **error);
+gboolean   rtx_chats_count_by_user (RtxChats         *self,
+                                    gint64            user_id,
+                                    gint64            since,
+                                    gint64           *out_count,
+                                    GError          **error);
 
 G_END_DECLS

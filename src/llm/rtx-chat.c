@@ -223,6 +223,7 @@ typedef struct {
   RtxChats   *chats;
   gint64      workspace_id;
   gint64      thread_id;
+  gint64      user_id;
   char       *session_id;
   char       *prompt;
   JsonObject *response;
@@ -248,8 +249,8 @@ store_thread (GTask        *task,
   StoreJob *job = task_data;
   RtxChatPartition partition = { job->workspace_id, job->thread_id, job->session_id };
   GError *error = NULL;
-  gint64 id = rtx_chats_add (job->chats, &partition, job->prompt, job->response, job->include,
-                             &error);
+  gint64 id = rtx_chats_add (job->chats, &partition, job->user_id, job->prompt, job->response,
+                             job->include, &error);
 
   if (id == 0)
     g_task_return_error (task, error);
@@ -334,6 +335,7 @@ store_and_return (GTask         *outer,
   store->chats = g_object_ref (rtx_runtime_get_chats (job->runtime));
   store->workspace_id = job->input->workspace->id;
   store->thread_id = job->input->thread_id;
+  store->user_id = job->input->user_id;
   store->session_id = g_strdup (job->input->session_id);
   store->prompt = g_strdup (job->input->message);
   store->response = json_object_ref (json_node_get_object (node));

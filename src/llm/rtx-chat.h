@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  * @workspace: the workspace that answers
  * @thread_id: its thread, or 0
  * @session_id: (nullable): the API session (`sessionId`)
+ * @user_id: the user who asks (the owner of the request's key), or 0; stored with the exchange
  * @message: the user's message
  * @mode: "chat", "query" or "automatic" (automatic answers like chat: there are no agents)
  * @attachments: (element-type RtxSource): text attachments, added to the context and sources
@@ -33,6 +34,7 @@ typedef struct {
   RtxWorkspace *workspace;
   gint64        thread_id;
   char         *session_id;
+  gint64        user_id;
   char         *message;
   char         *mode;
   GPtrArray    *attachments;

@@ -140,3 +140,66 @@ rtx_access_require_multi_user (RtxRequest *req)
                              "POST /api/v1/admin/enable-multi-user.");
   return FALSE;
 }
+
+/**
+ * rtx_access_chat_user:
+ *
+ * Returns: the user a chat of this request is recorded for: the owner of its key, or 0 (no
+ *   key, or a key without an owner in single-user mode)
+ */
+gint64
+rtx_access_chat_user (RtxRequest *req)
+{
+  const RtxApiKey *key = rtx_request_get_key (req);
+
+  g_return_val_if_fail (req != NULL, 0);
+
+  return key != NULL ? key->owner_id : 0;
+}
+
+/**
+ * rtx_access_may_chat:
+ *
+ * The owner's `dailyMessageLimit` in multi-user mode: at most that many exchanges in the last
+ * 24 hours, counted over every workspace, as AnythingLLM counts them. Administrators have no
+ * limit (AnythingLLM's rule too), and neither has anyone in single-user mode.
+ *
+ * Returns: %TRUE when the request may chat; else %FALSE with %RTX_ERROR_RATE_LIMITED (429)
+ */
+gboolean
+rtx_access_may_chat (RtxRequest  *req,
+                     GError     **error)
+{
+  RtxRuntime *runtime = rtx_request_get_runtime (req);
+  const RtxApiKey *key = rtx_request_get_key (req);
+  g_autoptr(RtxUser) owner = NULL;
+  gint64 since = g_get_real_time () / G_USEC_PER_SEC - 24 * 60 * 60;
+  gint64 count = 0;
+
+  g_return_val_if_fail (req != NULL, FALSE);
+
+  if (key == NULL || !key->multi_user || key->owner_id <= 0 ||
+      g_strcmp0 (key->owner_role, RTX_ROLE_ADMIN) == 0)
+    return TRUE;
+
+  owner = rtx_users_get (rtx_runtime_get_users (runtime), key->owner_id, error);
+  if (owner == NULL)
+    return FALSE;
+  if (owner->daily_message_limit <= 0)
+    return TRUE;
+
+  if (!rtx_chats_count_by_user (rtx_runtime_get_chats (runtime), owner->id, since, &count, error))
+    return FALSE;
+  if (count < owner->daily_message_limit)
+    return TRUE;
+
+  g_set_error (error, RTX_ERROR, RTX_ERROR_RATE_LIMITED,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "User “%s” has used their daily message limit (%" G_GINT64_FORMAT
+                            " chat in 24 hours). Try again later.",
+                            "User “%s” has used their daily message limit (%" G_GINT64_FORMAT
+                            " chats in 24 hours). Try again later.",
+                            (gulong) owner->daily_message_limit),
+               owner->username, owner->daily_message_limit);
+  return FALSE;
+}

@@ -26,4 +26,8 @@ gboolean      rtx_access_manages_workspaces  (RtxRequest          *req,
 
 gboolean      rtx_access_require_multi_user  (RtxRequest          *req);
 
+gint64        rtx_access_chat_user           (RtxRequest          *req);
+gboolean      rtx_access_may_chat            (RtxRequest          *req,
+                                              GError             **error);
+
 G_END_DECLS

@@ -136,6 +136,37 @@ test_visibility (Fixture       *f,
   expect (f, "POST", "/api/v1/workspace/beta/thread/new", f->alice_key, "{}", 403);
   expect (f, "POST", "/api/v1/workspace/alpha/thread/new", f->alice_key, "{}", 200);
 
+  /* So does the OpenAI surface, where workspaces are models. */
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", "/api/v1/openai/models", f->alice_key,
+                                            NULL);
+    JsonArray *models = json_object_get_array_member (api_object (response), "data");
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (models), ==, 1);
+    g_assert_cmpstr (api_path_string (response, "$.data[0].id"), ==, "alpha");
+  }
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", "/api/v1/openai/vector_stores",
+                                            f->alice_key, NULL);
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (api_object (response),
+                                                                           "data")), ==, 1);
+  }
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/openai/chat/completions",
+                                            f->alice_key,
+                                            "{\"model\":\"beta\",\"messages\":[{\"role\":"
+                                            "\"user\",\"content\":\"hi\"}]}");
+
+    g_assert_cmpuint (response->status, ==, 403);
+    g_assert_nonnull (strstr (api_path_string (response, "$.error.message"), "not a member"));
+  }
+  expect (f, "POST", "/api/v1/openai/chat/completions", f->alice_key,
+          "{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+          200);
+
   /* A default user manages no workspace, not even its own. */
   expect (f, "POST", "/api/v1/workspace/new", f->alice_key, "{\"name\":\"Gamma\"}", 403);
   expect (f, "POST", "/api/v1/workspace/alpha/update", f->alice_key, "{\"name\":\"A\"}", 403);
@@ -298,6 +329,165 @@ test_workspace_chats (Fixture       *f,
   expect (f, "POST", "/api/v1/admin/workspace-chats", f->bob_key, NULL, 403);
 }
 
+static gint64
+count_user_chats (Fixture *f,
+                  gint64   user_id)
+{
+  RtxDb *db = rtx_runtime_get_db (f->api.runtime);
+  g_autoptr(RtxStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean have_row = FALSE;
+
+  stmt = rtx_db_prepare (db, "SELECT count(*) FROM workspace_chats WHERE user_id = ?1", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  g_assert_true (rtx_db_step_row (db, stmt, &have_row, &error));
+  g_assert_true (have_row);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static void
+expect_limited (Fixture    *f,
+                const char *path,
+                const char *body)
+{
+  g_autoptr(ApiResponse) response = call (f, "POST", path, f->alice_key, body);
+
+  g_assert_cmpuint (response->status, ==, 429);
+  if (g_str_has_prefix (path, "/api/v1/openai/")) {
+    g_assert_nonnull (strstr (api_path_string (response, "$.error.message"),
+                              "daily message limit"));
+  } else {
+    g_assert_false (json_object_get_boolean_member (api_object (response), "success"));
+    g_assert_cmpstr (json_object_get_string_member (api_object (response), "type"), ==, "abort");
+    g_assert_nonnull (strstr (api_error (response), "daily message limit (2 chats in 24 hours)"));
+  }
+}
+
+static void
+test_daily_limit (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *chat = "{\"message\":\"hello\",\"mode\":\"chat\"}";
+  const char *openai = "{\"model\":\"alpha\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  g_autofree char *thread_chat = NULL;
+
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+          "{\"userIds\":[2,3]}", 200);
+  expect (f, "POST", "/api/v1/admin/users/2", f->admin_key, "{\"dailyMessageLimit\":2}", 200);
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/workspace/alpha/thread/new",
+                                            f->alice_key, "{}");
+
+    g_assert_cmpuint (response->status, ==, 200);
+    thread_chat = g_strdup_printf ("/api/v1/workspace/alpha/thread/%s/chat",
+                                   api_path_string (response, "$.thread.slug"));
+  }
+
+  /* Two exchanges, by two routes, each stored under the user who asked. */
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key, chat, 200);
+  expect (f, "POST", "/api/v1/openai/chat/completions", f->alice_key, openai, 200);
+  g_assert_cmpint (count_user_chats (f, f->alice), ==, 2);
+
+  /* The third is refused on every chat route, and nothing is asked or stored. */
+  expect_limited (f, "/api/v1/workspace/alpha/chat", chat);
+  expect_limited (f, "/api/v1/workspace/alpha/stream-chat", chat);
+  expect_limited (f, thread_chat, chat);
+  expect_limited (f, "/api/v1/openai/chat/completions", openai);
+  g_assert_cmpint (count_user_chats (f, f->alice), ==, 2);
+  /* Resetting the history asks nothing and stays possible; it frees no allowance either. */
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key,
+          "{\"message\":\"\",\"reset\":true}", 200);
+  expect_limited (f, "/api/v1/workspace/alpha/chat", chat);
+
+  /* Other users are not counted against her: a manager without a limit, and an admin, whose
+   * limit does not apply (AnythingLLM's rule). */
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->bob_key, chat, 200);
+  expect (f, "POST", "/api/v1/admin/users/1", f->admin_key, "{\"dailyMessageLimit\":1}", 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->admin_key, chat, 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->admin_key, chat, 200);
+  g_assert_cmpint (count_user_chats (f, f->bob), ==, 1);
+  g_assert_cmpint (count_user_chats (f, f->boss), ==, 2);
+
+  /* Exchanges older than 24 hours no longer count. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *sql = g_strdup_printf ("UPDATE workspace_chats SET created_at ="
+                                            " created_at - 86401 WHERE user_id = %"
+                                            G_GINT64_FORMAT " AND prompt = 'hello'", f->alice);
+
+    g_assert_true (rtx_db_exec (rtx_runtime_get_db (f->api.runtime), sql, &error));
+    g_assert_no_error (error);
+  }
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key, chat, 200);
+  expect_limited (f, "/api/v1/workspace/alpha/chat", chat);
+
+  /* Raising the limit takes effect at once; clearing it lifts it. */
+  expect (f, "POST", "/api/v1/admin/users/2", f->admin_key, "{\"dailyMessageLimit\":3}", 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/stream-chat", f->alice_key, chat, 200);
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/workspace/alpha/chat",
+                                            f->alice_key, chat);
+
+    g_assert_cmpuint (response->status, ==, 429);
+    g_assert_nonnull (strstr (api_error (response), "(3 chats in 24 hours)"));
+  }
+  expect (f, "POST", "/api/v1/admin/users/2", f->admin_key, "{\"dailyMessageLimit\":null}", 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key, chat, 200);
+}
+
+/* Chats record who asked: the admin chat list and the exports name the owner of the key. */
+static void
+test_chats_record_user (Fixture       *f,
+                        gconstpointer  data)
+{
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+          "{\"userIds\":[2]}", 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key,
+          "{\"message\":\"from alice\",\"mode\":\"chat\"}", 200);
+  expect (f, "POST", "/api/v1/openai/chat/completions", f->bob_key,
+          "{\"model\":\"beta\",\"messages\":[{\"role\":\"user\",\"content\":\"from bob\"}]}", 200);
+  expect (f, "POST", "/api/v1/workspace/beta/chat", f->admin_key,
+          "{\"message\":\"from the admin\",\"mode\":\"chat\"}", 200);
+
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/admin/workspace-chats",
+                                            f->admin_key, NULL);
+    JsonArray *chats = json_object_get_array_member (api_object (response), "chats");
+    const char *expected[][2] = {
+      { "from the admin", "boss" }, { "from bob", "bob" }, { "from alice", "alice" },
+    };
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (chats), ==, 3);
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++) {
+      JsonObject *row = json_array_get_object_element (chats, i);
+
+      g_assert_cmpstr (json_object_get_string_member (row, "prompt"), ==, expected[i][0]);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (row, "user"),
+                                                      "username"), ==, expected[i][1]);
+    }
+  }
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", "/api/v1/system/export-chats?type=json",
+                                            f->admin_key, NULL);
+    JsonArray *rows;
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (response->json));
+    rows = json_node_get_array (response->json);
+    g_assert_cmpuint (json_array_get_length (rows), ==, 3);
+    for (guint i = 0; i < 3; i++) {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *prompt = json_object_get_string_member (row, "prompt");
+      const char *username = json_object_get_string_member (row, "username");
+
+      g_assert_cmpstr (username, ==, g_str_equal (prompt, "from alice") ? "alice"
+                                     : g_str_equal (prompt, "from bob") ? "bob" : "boss");
+    }
+  }
+}
+
 static void
 test_preferences (Fixture       *f,
                   gconstpointer  data)
@@ -360,6 +550,8 @@ main (int   argc,
   ADD ("/rtx/api/admin/workspaces/single-user-mode", FALSE, test_single_user_mode);
   ADD ("/rtx/api/admin/workspace-chats", TRUE, test_workspace_chats);
   ADD ("/rtx/api/admin/preferences", TRUE, test_preferences);
+  ADD ("/rtx/api/admin/users/daily-message-limit", TRUE, test_daily_limit);
+  ADD ("/rtx/api/admin/chats-record-user", TRUE, test_chats_record_user);
 #undef ADD
 
   return g_test_run ();

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-access.h"
 #include "rtx-body.h"
 #include "rtx-chat.h"
 #include "rtx-error.h"
@@ -63,7 +64,7 @@ handle_models (RtxRequest *req)
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  list = rtx_workspaces_list (rtx_runtime_get_workspaces (runtime), &error);
+  list = rtx_access_list_workspaces (req, &error);
   if (list == NULL) {
     reply_gerror (req, error);
     return;
@@ -99,7 +100,6 @@ handle_models (RtxRequest *req)
 static void
 handle_vector_stores (RtxRequest *req)
 {
-  RtxRuntime *runtime = rtx_request_get_runtime (req);
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonNode) body = NULL;
@@ -108,7 +108,7 @@ handle_vector_stores (RtxRequest *req)
   gboolean skipping = after != NULL;
   const char *first = NULL, *last = NULL;
 
-  list = rtx_workspaces_list (rtx_runtime_get_workspaces (runtime), &error);
+  list = rtx_access_list_workspaces (req, &error);
   if (list == NULL) {
     reply_gerror (req, error);
     return;
@@ -614,8 +614,13 @@ handle_chat_completions (RtxRequest *req)
     }
     return;
   }
+  if (!rtx_access_sees_workspace (req, ws, &error) || !rtx_access_may_chat (req, &error)) {
+    reply_gerror (req, error);
+    return;
+  }
 
   input = rtx_chat_input_new (ws, "");
+  input->user_id = rtx_access_chat_user (req);
   if (!read_messages (body, input, &error) || !read_options (body, input, &error)) {
     reply_gerror (req, error);
     return;

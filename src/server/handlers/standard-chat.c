@@ -482,6 +482,13 @@ handle_chat_common (RtxRequest *req,
     reply_abort (req, uuid, error);
     return;
   }
+  /* A request that only resets the history asks nothing, so no limit stops it. */
+  if (*input->message != '\0' && !rtx_access_may_chat (req, &error)) {
+    reply_abort (req, input->uuid, error);
+    rtx_chat_input_free (input);
+    return;
+  }
+  input->user_id = rtx_access_chat_user (req);
 
   if (stream)
     run_streaming (req, input);
