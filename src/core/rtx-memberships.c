@@ -269,3 +269,43 @@ fail:
   rtx_db_rollback (self->db);
   return FALSE;
 }
+
+/**
+ * rtx_memberships_set_member:
+ * @member: %TRUE to add @user_id to the workspace, %FALSE to remove them
+ *
+ * One user's membership of one workspace (Settings > Users), audited like the list form.
+ */
+gboolean
+rtx_memberships_set_member (RtxMemberships  *self,
+                            gint64           workspace_id,
+                            gint64           user_id,
+                            gboolean         member,
+                            const RtxActor  *actor,
+                            GError         **error)
+{
+  g_autofree char *subject = g_strdup_printf ("%" G_GINT64_FORMAT, workspace_id);
+  g_autofree char *detail = g_strdup_printf ("%s; %" G_GINT64_FORMAT, member ? "add" : "remove",
+                                             user_id);
+
+  g_return_val_if_fail (RTX_IS_MEMBERSHIPS (self), FALSE);
+  g_return_val_if_fail (actor != NULL, FALSE);
+
+  if (!rtx_db_begin (self->db, error))
+    return FALSE;
+
+  if (!user_exists (self, user_id, error) ||
+      !exec_bound (self, member
+                   ? "INSERT INTO workspace_users (user_id, workspace_id, created_at, updated_at)"
+                     " VALUES (?1, ?2, ?3, ?3)"
+                     " ON CONFLICT (user_id, workspace_id) DO UPDATE SET updated_at = ?3"
+                   : "DELETE FROM workspace_users WHERE user_id = ?1 AND workspace_id = ?2",
+                   user_id, workspace_id, error) ||
+      !rtx_audit_record (self->db, actor, "workspace.members", "workspace", subject, detail,
+                         error)) {
+    rtx_db_rollback (self->db);
+    return FALSE;
+  }
+
+  return rtx_db_commit (self->db, error);
+}

@@ -29,5 +29,11 @@ gboolean        rtx_memberships_set_members   (RtxMemberships  *self,
                                                gboolean         reset,
                                                const RtxActor  *actor,
                                                GError         **error);
+gboolean        rtx_memberships_set_member    (RtxMemberships  *self,
+                                               gint64           workspace_id,
+                                               gint64           user_id,
+                                               gboolean         member,
+                                               const RtxActor  *actor,
+                                               GError         **error);
 
 G_END_DECLS

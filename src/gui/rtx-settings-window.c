@@ -6,10 +6,12 @@
 #include "rtx-agents-page.h"
 #include "rtx-api-keys-page.h"
 #include "rtx-credentials-page.h"
+#include "rtx-embeds-page.h"
 #include "rtx-local-apps-page.h"
 #include "rtx-model-provider-page.h"
 #include "rtx-server-page.h"
 #include "rtx-settings-window.h"
+#include "rtx-users-page.h"
 
 /**
  * RtxSettingsWindow:
@@ -26,6 +28,8 @@ struct _RtxSettingsWindow {
   GtkWidget            *credentials_page;
   GtkWidget            *model_provider_page;
   GtkWidget            *agents_page;
+  GtkWidget            *users_page;
+  GtkWidget            *embeds_page;
 };
 
 G_DEFINE_FINAL_TYPE (RtxSettingsWindow, rtx_settings_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -73,6 +77,12 @@ rtx_settings_window_new (GtkApplication *application,
   self->agents_page = rtx_agents_page_new (rtx_server_get_runtime (server));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (self->agents_page));
+  self->users_page = rtx_users_page_new (rtx_server_get_runtime (server));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->users_page));
+  self->embeds_page = rtx_embeds_page_new (server);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (self->embeds_page));
   /* The keys are what people come for. */
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self),
                                            ADW_PREFERENCES_PAGE (self->keys_page));
@@ -119,4 +129,18 @@ rtx_settings_window_get_agents_page (RtxSettingsWindow *self)
 {
   g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
   return self->agents_page;
+}
+
+GtkWidget *
+rtx_settings_window_get_users_page (RtxSettingsWindow *self)
+{
+  g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
+  return self->users_page;
+}
+
+GtkWidget *
+rtx_settings_window_get_embeds_page (RtxSettingsWindow *self)
+{
+  g_return_val_if_fail (RTX_IS_SETTINGS_WINDOW (self), NULL);
+  return self->embeds_page;
 }

@@ -21,5 +21,7 @@ GtkWidget *rtx_settings_window_get_credentials_page (RtxSettingsWindow *self);
 GtkWidget *rtx_settings_window_get_local_apps_page (RtxSettingsWindow *self);
 GtkWidget *rtx_settings_window_get_model_provider_page (RtxSettingsWindow *self);
 GtkWidget *rtx_settings_window_get_agents_page (RtxSettingsWindow *self);
+GtkWidget *rtx_settings_window_get_users_page (RtxSettingsWindow *self);
+GtkWidget *rtx_settings_window_get_embeds_page (RtxSettingsWindow *self);
 
 G_END_DECLS

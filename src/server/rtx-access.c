@@ -195,11 +195,11 @@ rtx_access_may_chat (RtxRequest  *req,
 
   g_set_error (error, RTX_ERROR, RTX_ERROR_RATE_LIMITED,
                g_dngettext (GETTEXT_PACKAGE,
-                            "User “%s” has used their daily message limit (%" G_GINT64_FORMAT
-                            " chat in 24 hours). Try again later.",
-                            "User “%s” has used their daily message limit (%" G_GINT64_FORMAT
-                            " chats in 24 hours). Try again later.",
+                            "User “%s” has used their daily message limit (%lld chat in 24 "
+                            "hours). Try again later.",
+                            "User “%s” has used their daily message limit (%lld chats in 24 "
+                            "hours). Try again later.",
                             (gulong) owner->daily_message_limit),
-               owner->username, owner->daily_message_limit);
+               owner->username, (long long) owner->daily_message_limit);
   return FALSE;
 }
