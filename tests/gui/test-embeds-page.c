@@ -32,8 +32,11 @@ first_row (GuiFixture *fixture)
 
   g_assert_nonnull (row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  rtx_gui_test_iterate (100);
-  return _rtx_embeds_page_get_row (page_of (fixture), 0);
+  /* The rows inside are shown once the expander has revealed them, later under load. */
+  for (guint i = 0; i < 200 && !gtk_widget_get_mapped (_rtx_embed_row_get_delete_button (row));
+       i++)
+    rtx_gui_test_iterate (25);
+  return row;
 }
 
 static RtxEmbed *

@@ -38,8 +38,11 @@ row_of (GuiFixture *fixture,
   }
   g_assert_nonnull (row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  rtx_gui_test_iterate (100);
-  return _rtx_users_page_find_row (page_of (fixture), username);
+  /* The rows inside are shown once the expander has revealed them, later under load. */
+  for (guint i = 0; i < 200 && !gtk_widget_get_mapped (GTK_WIDGET (
+         _rtx_user_row_get_suspended (row))); i++)
+    rtx_gui_test_iterate (25);
+  return row;
 }
 
 static RtxUser *
