@@ -52,4 +52,9 @@ extern const RtxHandlerBinding rtx_handlers_standard_workspace_documents[];
 
 const RtxHandlerBinding * const *rtx_handlers_get_areas (void);
 
+/* The embed widget's Origin rule (public-embed.c), which rtx_server_new() gives its guard. */
+gboolean rtx_embed_origin_is_allowed (RtxRuntime *runtime,
+                                      const char *embed_id,
+                                      const char *origin);
+
 G_END_DECLS

@@ -209,9 +209,15 @@ on_early_request_cb (SoupServer        *server,
   exchange->result = rtx_router_match (self->router, soup_server_message_get_method (msg), path,
                                        &exchange->match);
 
+  /* The widget routes refuse a page that is not on the embed's allowlist as AnythingLLM's
+   * embed routes do (401, issue 7); everywhere else a foreign origin is forbidden. */
   if (!check_origin (self, msg, path)) {
-    refuse_early (msg, exchange, path, SOUP_STATUS_FORBIDDEN,
-                  "Cross-origin requests are not allowed");
+    if (rtx_guard_path_is_embed (path))
+      refuse_early (msg, exchange, path, SOUP_STATUS_UNAUTHORIZED,
+                    "This website is not allowed to use this chat");
+    else
+      refuse_early (msg, exchange, path, SOUP_STATUS_FORBIDDEN,
+                    "Cross-origin requests are not allowed");
     return;
   }
 

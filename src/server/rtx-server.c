@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "rtx-error.h"
+#include "rtx-handlers.h"
 #include "rtx-listener.h"
 #include "rtx-router.h"
 #include "rtx-server.h"
@@ -417,11 +418,16 @@ rtx_server_init (RtxServer *self)
 RtxServer *
 rtx_server_new (RtxRuntime *runtime)
 {
+  RtxServer *self;
+
   g_return_val_if_fail (RTX_IS_RUNTIME (runtime), NULL);
 
   /* Chats served here get their context from the workspace's documents. */
   rtx_rag_install (runtime);
-  return g_object_new (RTX_TYPE_SERVER, "runtime", runtime, NULL);
+  self = g_object_new (RTX_TYPE_SERVER, "runtime", runtime, NULL);
+  /* The embed widget routes open to exactly the origins each embed allowlists. */
+  rtx_server_set_embed_origin_func (self, rtx_embed_origin_is_allowed);
+  return self;
 }
 
 /**

@@ -15,12 +15,15 @@
  * its allowlisted origins. A page's own script calls with its `Origin`; the runtime's chat
  * frame, served from the runtime's own origin, names the page that frames it in
  * `X-Embed-Parent-Origin` (its frame-ancestors policy keeps it out of every other page). The
- * only CORS answers of the whole server are given here: the exact origin, `Vary: Origin`,
- * never `*`. */
+ * server's Origin guard has already refused (401) a page not on the allowlist and given the
+ * CORS answer (the exact origin, `Vary: Origin`, never `*`) through
+ * rtx_embed_origin_is_allowed(); the handlers check the allowlist again for the frame's
+ * parent page. */
 
 #define MAX_MESSAGE_CHARS 20000
 #define PARENT_ORIGIN_HEADER "X-Embed-Parent-Origin"
-#define INVALID_REQUEST "Invalid request."
+/* The same words as the server's Origin guard, which refuses a foreign page first. */
+#define NOT_ALLOWED "This website is not allowed to use this chat"
 
 static gboolean
 origin_is_own (RtxRequest *req,
@@ -56,14 +59,28 @@ page_origin (RtxRequest *req,
   return soup_message_headers_get_list (headers, PARENT_ORIGIN_HEADER);
 }
 
-static void
-allow_cors (RtxRequest *req,
-            const char *origin)
+/**
+ * rtx_embed_origin_is_allowed:
+ * @embed_id: the id in the path, not yet checked
+ * @origin: a foreign `Origin`
+ *
+ * The server's Origin guard asks this before any handler of `/api/embed/<id>/...` runs; it
+ * then gives the only CORS answers of the server (the exact origin, `Vary: Origin`), preflight
+ * included.
+ *
+ * Returns: %TRUE when @origin is on the allowlist of an existing embed @embed_id
+ */
+gboolean
+rtx_embed_origin_is_allowed (RtxRuntime *runtime,
+                             const char *embed_id,
+                             const char *origin)
 {
-  SoupServerMessage *msg = rtx_request_get_message (req);
+  g_autoptr(RtxEmbed) embed = NULL;
 
-  rtx_reply_set_header (msg, "Access-Control-Allow-Origin", origin);
-  soup_message_headers_append (soup_server_message_get_response_headers (msg), "Vary", "Origin");
+  if (!rtx_uuid_is_valid (embed_id))
+    return FALSE;
+  embed = rtx_embeds_get (rtx_runtime_get_embeds (runtime), embed_id, NULL);
+  return embed != NULL && rtx_embed_allows_origin (embed, origin);
 }
 
 /* Finds the embed and checks the page's origin against its allowlist; replies and returns
@@ -87,11 +104,9 @@ open_embed (RtxRequest *req,
 
   origin = page_origin (req, &foreign);
   if (!rtx_embed_allows_origin (embed, origin)) {
-    rtx_request_reply_error (req, SOUP_STATUS_UNAUTHORIZED, INVALID_REQUEST);
+    rtx_request_reply_error (req, SOUP_STATUS_UNAUTHORIZED, NOT_ALLOWED);
     return NULL;
   }
-  if (foreign)
-    allow_cors (req, origin);
 
   if (require_enabled && !embed->enabled) {
     rtx_request_reply_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE,
