@@ -11,6 +11,7 @@
 
 #include "rtx-embedder-builtin.h"
 #include "rtx-error.h"
+#include "rtx-http-stream.h"
 #include "rtx-llm-openai.h"
 #include "rtx-openai-chunk.h"
 
@@ -69,6 +70,7 @@ typedef struct {
   RtxCredentialUse *key;          /* kept for a retry on a fresh connection */
   gboolean         new_connection;  /* this attempt opened its connection */
   gboolean         retried;
+  guint            status;
   GInputStream    *input;
   GCancellable    *cancellable;   /* ours: the caller's, plus the deadline */
   gulong           caller_cancel_id;
@@ -76,7 +78,8 @@ typedef struct {
   GSource         *deadline;
   gint64           last_activity_us;
   gboolean         timed_out;
-  GSource         *readable;      /* while reading a stream; holds a reference on the task */
+  GSource         *readable;      /* while reading a stream: the socket, */
+  GSource         *again;         /* and the next turn after a read that stopped early */
 
   GString         *pending;       /* bytes not yet split into lines */
   GString         *event_data;    /* the data lines of the current SSE event */
@@ -534,6 +537,7 @@ finish_whole (GTask *task,
 
 static void read_body (GTask *task);
 static void send_call (GTask *task);
+static void got_head (GTask *task);
 
 static void
 on_error_body_cb (GObject      *source,
@@ -547,7 +551,7 @@ on_error_body_cb (GObject      *source,
   g_autofree char *text = NULL;
   g_autoptr(JsonNode) node = NULL;
   const char *detail = NULL;
-  guint status = soup_message_get_status (call->msg);
+  guint status = call->status;
 
   disarm_deadline (call);
   if (bytes != NULL)
@@ -699,9 +703,14 @@ consume (GTask      *task,
   return TRUE;
 }
 
-/* Reads what is there now, in a bounded number of rounds. Returns %TRUE to wait for more,
- * %FALSE when the task has been returned. */
-static gboolean
+typedef enum {
+  READ_WAIT,    /* the stream would block: wait for the socket */
+  READ_AGAIN,   /* stopped with data perhaps still buffered: read again on the next turn */
+  READ_DONE,    /* the task has been returned */
+} ReadState;
+
+/* Reads what is there now, in a bounded number of rounds. */
+static ReadState
 read_available (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
@@ -715,34 +724,92 @@ read_available (GTask *task)
                                                          call->cancellable, &error);
 
     if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-      return TRUE;
+      return READ_WAIT;
     if (n < 0) {
       fail (task, call, error);
-      return FALSE;
+      return READ_DONE;
     }
     call->last_activity_us = g_get_monotonic_time ();
     if (!consume (task, buffer, (gsize) n))
-      return FALSE;
+      return READ_DONE;
     /* The first token goes out before anything else is read. */
     if (had == 0 && call->text->len > 0)
-      return TRUE;
+      return READ_AGAIN;
   }
-  return TRUE;
+  return READ_AGAIN;
 }
 
+static void
+stop_reading (Call *call)
+{
+  if (call->readable != NULL) {
+    g_source_destroy (call->readable);
+    g_clear_pointer (&call->readable, g_source_unref);
+  }
+  if (call->again != NULL) {
+    g_source_destroy (call->again);
+    g_clear_pointer (&call->again, g_source_unref);
+  }
+}
+
+static gboolean on_readable_cb (GObject *stream, gpointer user_data);
+static gboolean on_read_again_cb (gpointer user_data);
+
+/* Reads, then arranges the next read. The sources are made once per stream, not per read: the
+ * socket's source is made the first time the stream would block (a stream's source made while
+ * its buffer holds data is ready at once, for ever), and an idle source resumes a read that
+ * stopped early. Returns %FALSE when the task has been returned. */
+static gboolean
+pump (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  switch (read_available (task)) {
+  case READ_WAIT:
+    if (call->readable == NULL) {
+      call->readable = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (call->input),
+                                                              call->cancellable);
+      g_source_set_callback (call->readable, (GSourceFunc) G_CALLBACK (on_readable_cb), task, NULL);
+      g_source_attach (call->readable, g_main_context_get_thread_default ());
+    }
+    return TRUE;
+  case READ_AGAIN:
+    if (call->again == NULL) {
+      call->again = g_idle_source_new ();
+      g_source_set_priority (call->again, G_PRIORITY_DEFAULT);
+      g_source_set_callback (call->again, on_read_again_cb, task, NULL);
+      g_source_attach (call->again, g_main_context_get_thread_default ());
+    }
+    return TRUE;
+  case READ_DONE:
+  default:
+    stop_reading (call);
+    return FALSE;
+  }
+}
+
+/* The sources hold no reference: reading holds one on @task, dropped here when it ends. */
 static gboolean
 on_readable_cb (GObject  *stream,
                 gpointer  user_data)
 {
   GTask *task = user_data;
+
+  if (pump (task))
+    return G_SOURCE_CONTINUE;
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_read_again_cb (gpointer user_data)
+{
+  GTask *task = user_data;
   Call *call = g_task_get_task_data (task);
 
-  if (read_available (task))
-    return G_SOURCE_CONTINUE;
-
-  /* The dispatching context keeps the source alive until this returns. */
-  g_clear_pointer (&call->readable, g_source_unref);
-  g_object_unref (task);
+  g_clear_pointer (&call->again, g_source_unref);
+  if (!pump (task))
+    g_object_unref (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -782,14 +849,8 @@ read_body (GTask *task)
     return;
   }
 
-  if (!read_available (task)) {
+  if (!pump (task))
     g_object_unref (task);
-    return;
-  }
-  call->readable = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (call->input),
-                                                          call->cancellable);
-  g_source_set_callback (call->readable, (GSourceFunc) G_CALLBACK (on_readable_cb), task, NULL);
-  g_source_attach (call->readable, g_main_context_get_thread_default ());
 }
 
 static void
@@ -800,7 +861,6 @@ on_sent_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Call *call = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  guint status;
 
   call->input = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (call->input == NULL) {
@@ -816,8 +876,18 @@ on_sent_cb (GObject      *source,
     return;
   }
 
-  status = soup_message_get_status (call->msg);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status)) {
+  call->status = soup_message_get_status (call->msg);
+  got_head (g_steal_pointer (&task));
+}
+
+/* The response head is in (call->status, call->input): read the body or the error. Takes over
+ * the caller's reference on @task. */
+static void
+got_head (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (call->status)) {
     arm_deadline (call);
     g_input_stream_read_bytes_async (call->input, MAX_ERROR_BODY, G_PRIORITY_DEFAULT,
                                      call->cancellable, on_error_body_cb,
@@ -826,6 +896,23 @@ on_sent_cb (GObject      *source,
   }
 
   read_body (g_steal_pointer (&task));
+}
+
+static void
+on_posted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  call->input = rtx_http_post_finish (result, &call->status, &error);
+  if (call->input == NULL) {
+    fail (task, call, error);
+    return;
+  }
+  got_head (g_steal_pointer (&task));
 }
 
 /* The request's headers and body may leave in two writes; without TCP_NODELAY the second
@@ -883,15 +970,22 @@ send_call (GTask *task)
       return;
     }
   }
+  arm_deadline (call);
   if (call->body != NULL) {
     g_autofree char *text = json_to_string (call->body, FALSE);
     gsize length = strlen (text);
     g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
 
+    /* A streamed chat is read by the relay's own HTTP/1.1 reader (rtx-http-stream.c: one
+     * read per arrival, not two per token); everything else goes through libsoup. */
+    if (call->kind == CALL_CHAT && call->stream) {
+      rtx_http_post_async (call->msg, bytes, "application/json", call->cancellable,
+                           on_posted_cb, task);
+      return;
+    }
     soup_message_set_request_body_from_bytes (call->msg, "application/json", bytes);
   }
 
-  arm_deadline (call);
   soup_session_send_async (call->self->session, call->msg, G_PRIORITY_DEFAULT,
                            call->cancellable, on_sent_cb, task);
 }
