@@ -304,52 +304,75 @@ handle_event (Call        *call,
 }
 
 /* Splits what arrived into lines; a blank line ends an event. Lines may be split anywhere
- * across reads, and "\r\n" endings are accepted. */
+ * across reads, and "\r\n" endings are accepted. Whole lines are read where they arrived, and
+ * an event of one data line (the usual kind) is parsed in place: only a line split across
+ * reads, or an event of several lines, is copied. */
 static gboolean
 feed (Call        *call,
       const char  *data,
       gsize        length,
       GError     **error)
 {
-  gsize start = 0;
-  char *newline;
+  const char *text = data, *newline, *span = NULL;
+  gsize text_len = length, start = 0, span_len = 0;
 
-  g_string_append_len (call->pending, data, length);
+  if (call->pending->len > 0) {
+    g_string_append_len (call->pending, data, length);
+    text = call->pending->str;
+    text_len = call->pending->len;
+  }
 
-  /* Lines are taken in place; what is left (a partial line) is moved to the front once. */
-  while ((newline = memchr (call->pending->str + start, '\n', call->pending->len - start)) != NULL) {
-    char *line = call->pending->str + start;
+  while ((newline = memchr (text + start, '\n', text_len - start)) != NULL) {
+    const char *line = text + start;
     gsize line_len = newline - line;
 
     start += line_len + 1;
     if (line_len > 0 && line[line_len - 1] == '\r')
       line_len--;
-    line[line_len] = '\0';
 
     if (line_len == 0) {
-      if (call->event_data->len > 0) {
-        gboolean ok = handle_event (call, call->event_data->str, call->event_data->len, error);
+      /* The event's data is span, or event_data when it has several lines. */
+      gboolean ok = TRUE;
 
-        g_string_truncate (call->event_data, 0);
-        if (!ok) {
-          g_string_erase (call->pending, 0, start);
-          return FALSE;
-        }
-      }
-    } else if (line[0] == ':') {
-      continue;   /* a keep-alive comment */
+      if (span != NULL)
+        ok = handle_event (call, span, span_len, error);
+      else if (call->event_data->len > 0)
+        ok = handle_event (call, call->event_data->str, call->event_data->len, error);
+      span = NULL;
+      g_string_truncate (call->event_data, 0);
+      if (!ok)
+        return FALSE;
     } else if (line_len >= 5 && memcmp (line, "data:", 5) == 0) {
       const char *value = line + 5;
+      gsize value_len = line_len - 5;
 
-      if (*value == ' ')
+      if (value_len > 0 && *value == ' ') {
         value++;
-      if (call->event_data->len > 0)
+        value_len--;
+      }
+      if (span == NULL && call->event_data->len == 0) {
+        if (value_len > 0) {
+          span = value;
+          span_len = value_len;
+        }
+      } else {
+        if (span != NULL)
+          g_string_append_len (call->event_data, span, span_len);
+        span = NULL;
         g_string_append_c (call->event_data, '\n');
-      g_string_append (call->event_data, value);
+        g_string_append_len (call->event_data, value, value_len);
+      }
     }
-    /* event:, id:, retry: and unknown fields carry nothing we use. */
+    /* Comments (keep-alives), event:, id:, retry: and unknown fields carry nothing we use. */
   }
-  g_string_erase (call->pending, 0, start);
+
+  /* What stays for the next read: the event so far, and a partial line. */
+  if (span != NULL)
+    g_string_append_len (call->event_data, span, span_len);
+  if (text == call->pending->str)
+    g_string_erase (call->pending, 0, start);
+  else
+    g_string_append_len (call->pending, data + start, length - start);
 
   if (call->pending->len > MAX_LINE) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_UPSTREAM,

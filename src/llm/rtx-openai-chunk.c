@@ -203,6 +203,31 @@ scan_string (Scanner *sc,
   return FALSE;
 }
 
+/* A member name, read in place unless it has escapes. */
+static gboolean
+scan_key (Scanner     *sc,
+          const char **key,
+          gsize       *length)
+{
+  const char *start = sc->p + 1, *q = start;
+
+  while (q < sc->end && *q != '"' && *q != '\\' && (guchar) *q >= 0x20)
+    q++;
+  if (q < sc->end && *q == '"') {
+    *key = start;
+    *length = q - start;
+    sc->p = q + 1;
+    return TRUE;
+  }
+
+  g_string_truncate (sc->key, 0);
+  if (!scan_string (sc, sc->key))
+    return FALSE;
+  *key = sc->key->str;
+  *length = sc->key->len;
+  return TRUE;
+}
+
 static gboolean
 scan_digits (Scanner *sc)
 {
@@ -266,44 +291,47 @@ scan_literal (Scanner    *sc,
   return TRUE;
 }
 
+#define KEY_IS(literal) (length == sizeof (literal) - 1 && memcmp (key, literal, length) == 0)
+
 /* What a member of an object in @context feeds. */
 static Target
 member_target (Scanner    *sc,
                Context     context,
-               const char *key)
+               const char *key,
+               gsize       length)
 {
   RtxOpenaiChunk *chunk = sc->chunk;
   Target none = { CTX_OTHER, NULL, NULL };
 
   switch (context) {
   case CTX_ROOT:
-    if (g_str_equal (key, "choices"))
+    if (KEY_IS ("choices"))
       return (Target) { CTX_CHOICES, NULL, NULL };
-    if (g_str_equal (key, "model"))
+    if (KEY_IS ("model"))
       return (Target) { CTX_OTHER, chunk->model, NULL };
-    if (g_str_equal (key, "usage"))
+    if (KEY_IS ("usage"))
       return (Target) { CTX_USAGE, NULL, NULL };
-    if (g_str_equal (key, "error"))
+    if (KEY_IS ("error"))
       return (Target) { CTX_ERROR, NULL, NULL };
     break;
   case CTX_CHOICE:
-    if (g_str_equal (key, "delta"))
+    if (KEY_IS ("delta"))
       return (Target) { CTX_DELTA, NULL, NULL };
-    if (g_str_equal (key, "finish_reason"))
+    if (KEY_IS ("finish_reason"))
       return (Target) { CTX_OTHER, chunk->finish_reason, NULL };
     break;
   case CTX_DELTA:
-    if (g_str_equal (key, "content"))
+    if (KEY_IS ("content"))
       return (Target) { CTX_OTHER, chunk->content, NULL };
     break;
   case CTX_USAGE:
-    if (g_str_equal (key, "prompt_tokens"))
+    if (KEY_IS ("prompt_tokens"))
       return (Target) { CTX_OTHER, NULL, &chunk->prompt_tokens };
-    if (g_str_equal (key, "completion_tokens"))
+    if (KEY_IS ("completion_tokens"))
       return (Target) { CTX_OTHER, NULL, &chunk->completion_tokens };
     break;
   case CTX_ERROR:
-    if (g_str_equal (key, "message"))
+    if (KEY_IS ("message"))
       return (Target) { CTX_OTHER, chunk->error_message, NULL };
     break;
   case CTX_OTHER:
@@ -331,10 +359,12 @@ scan_object (Scanner *sc,
     if (*sc->p != '"')
       return FALSE;
     if (context != CTX_OTHER && context != CTX_CHOICES) {
-      g_string_truncate (sc->key, 0);
-      if (!scan_string (sc, sc->key))
+      const char *key;
+      gsize length;
+
+      if (!scan_key (sc, &key, &length))
         return FALSE;
-      target = member_target (sc, context, sc->key->str);
+      target = member_target (sc, context, key, length);
     } else if (!scan_string (sc, NULL)) {
       return FALSE;
     }
