@@ -6,7 +6,8 @@
 
 /* Rows of one partition: NULL-safe comparisons (IS) so that "no thread" and "no session"
  * select exactly the default history. */
-#define PARTITION "workspace_id = ?1 AND thread_id IS ?2 AND api_session_id IS ?3"
+#define PARTITION "workspace_id = ?1 AND thread_id IS ?2 AND api_session_id IS ?3" \
+                  " AND user_id IS ?8"
 
 /**
  * RtxChats:
@@ -79,11 +80,15 @@ bind_partition (RtxStmt                *stmt,
     sqlite3_bind_text (stmt, 3, partition->session_id, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (stmt, 3);
+  if (partition->user_id > 0)
+    sqlite3_bind_int64 (stmt, 8, partition->user_id);
+  else
+    sqlite3_bind_null (stmt, 8);
 }
 
 /**
  * rtx_chats_add:
- * @user_id: the user who asked (the owner of the request's key), or 0 for none
+ * @partition: where the exchange goes, with the user who asked
  * @response: the response object, stored as JSON text
  * @include: %FALSE for exchanges that must never enter history (refusals)
  *
@@ -92,7 +97,6 @@ bind_partition (RtxStmt                *stmt,
 gint64
 rtx_chats_add (RtxChats               *self,
                const RtxChatPartition *partition,
-               gint64                  user_id,
                const char             *prompt,
                JsonObject             *response,
                gboolean                include,
@@ -115,10 +119,6 @@ rtx_chats_add (RtxChats               *self,
   sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 6, include ? 1 : 0);
   sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
-  if (user_id > 0)
-    sqlite3_bind_int64 (stmt, 8, user_id);
-  else
-    sqlite3_bind_null (stmt, 8);
   if (!rtx_db_step_done (self->db, stmt, error))
     return 0;
 

@@ -13,14 +13,17 @@ G_BEGIN_DECLS
  * @workspace_id: the workspace
  * @thread_id: the thread, or 0 for the workspace's default history
  * @session_id: (nullable): the API `sessionId`, or %NULL
+ * @user_id: the user who asks (multi-user mode: the owner of the key), or 0 for none
  *
  * One history (standard-api.md §3.3): a workspace's default chat, one of its API sessions, or
- * one of its threads.
+ * one of its threads, each of one user: in multi-user mode people sharing a workspace do not
+ * read, continue or reset each other's conversations.
  */
 typedef struct {
   gint64      workspace_id;
   gint64      thread_id;
   const char *session_id;
+  gint64      user_id;
 } RtxChatPartition;
 
 /**
@@ -46,7 +49,6 @@ G_DECLARE_FINAL_TYPE (RtxChats, rtx_chats, RTX, CHATS, GObject)
 RtxChats  *rtx_chats_new     (RtxDb                  *db) G_GNUC_WARN_UNUSED_RESULT;
 gint64     rtx_chats_add     (RtxChats               *self,
                               const RtxChatPartition *partition,
-                              gint64                  user_id,
                               const char             *prompt,
                               JsonObject             *response,
                               gboolean                include,

@@ -197,7 +197,7 @@ static RtxChatPartition
 partition_of (RtxChatInput *input)
 {
   RtxChatPartition partition = {
-    input->workspace->id, input->thread_id, input->session_id,
+    input->workspace->id, input->thread_id, input->session_id, input->user_id,
   };
 
   return partition;
@@ -247,10 +247,12 @@ store_thread (GTask        *task,
               GCancellable *cancellable)
 {
   StoreJob *job = task_data;
-  RtxChatPartition partition = { job->workspace_id, job->thread_id, job->session_id };
+  RtxChatPartition partition = {
+    job->workspace_id, job->thread_id, job->session_id, job->user_id,
+  };
   GError *error = NULL;
-  gint64 id = rtx_chats_add (job->chats, &partition, job->user_id, job->prompt, job->response,
-                             job->include, &error);
+  gint64 id = rtx_chats_add (job->chats, &partition, job->prompt, job->response, job->include,
+                             &error);
 
   if (id == 0)
     g_task_return_error (task, error);

@@ -488,6 +488,67 @@ test_chats_record_user (Fixture       *f,
   }
 }
 
+static guint
+history_length (Fixture    *f,
+                const char *path,
+                const char *key,
+                const char *must_contain)
+{
+  g_autoptr(ApiResponse) response = call (f, "GET", path, key, NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  if (must_contain != NULL)
+    g_assert_nonnull (strstr (response->text, must_contain));
+  return json_array_get_length (json_object_get_array_member (api_object (response), "history"));
+}
+
+/* People sharing a workspace neither read, continue nor reset each other's conversations:
+ * a history (default, API session or thread) is per user. */
+static void
+test_histories_per_user (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *alice_chat = "{\"message\":\"alice private\",\"mode\":\"chat\",\"sessionId\":\"s1\"}";
+  const char *bob_chat = "{\"message\":\"bob here\",\"mode\":\"chat\",\"sessionId\":\"s1\"}";
+  const char *session = "/api/v1/workspace/alpha/chats?apiSessionId=s1";
+
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key,
+          "{\"userIds\":[2,3]}", 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key, alice_chat, 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->alice_key,
+          "{\"message\":\"alice default\",\"mode\":\"chat\"}", 200);
+
+  /* Same workspace, same sessionId: bob sees none of it. */
+  g_assert_cmpuint (history_length (f, session, f->alice_key, "alice private"), ==, 2);
+  g_assert_cmpuint (history_length (f, session, f->bob_key, NULL), ==, 0);
+  g_assert_cmpuint (history_length (f, "/api/v1/workspace/alpha/chats", f->bob_key, NULL), ==, 0);
+  g_assert_cmpuint (history_length (f, "/api/v1/workspace/alpha/chats", f->admin_key, NULL), ==,
+                    0);
+
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->bob_key, bob_chat, 200);
+  {
+    g_autoptr(ApiResponse) response = call (f, "GET", session, f->bob_key, NULL);
+
+    g_assert_null (strstr (response->text, "alice"));
+    g_assert_nonnull (strstr (response->text, "bob here"));
+  }
+
+  /* Bob's reset of "his" session leaves hers. */
+  expect (f, "POST", "/api/v1/workspace/alpha/chat", f->bob_key,
+          "{\"message\":\"\",\"reset\":true,\"sessionId\":\"s1\"}", 200);
+  g_assert_cmpuint (history_length (f, session, f->bob_key, NULL), ==, 0);
+  g_assert_cmpuint (history_length (f, session, f->alice_key, "alice private"), ==, 2);
+
+  /* The administrators' chat list still shows everyone's. */
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/admin/workspace-chats",
+                                            f->admin_key, NULL);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (api_object (response),
+                                                                           "chats")), ==, 3);
+  }
+}
+
 static void
 test_preferences (Fixture       *f,
                   gconstpointer  data)
@@ -552,6 +613,7 @@ main (int   argc,
   ADD ("/rtx/api/admin/preferences", TRUE, test_preferences);
   ADD ("/rtx/api/admin/users/daily-message-limit", TRUE, test_daily_limit);
   ADD ("/rtx/api/admin/chats-record-user", TRUE, test_chats_record_user);
+  ADD ("/rtx/api/admin/histories-per-user", TRUE, test_histories_per_user);
 #undef ADD
 
   return g_test_run ();

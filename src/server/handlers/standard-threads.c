@@ -333,7 +333,9 @@ handle_workspace_chats (RtxRequest *req)
   }
 
   {
-    RtxChatPartition partition = { ws->id, 0, rtx_request_get_query (req, "apiSessionId") };
+    RtxChatPartition partition = {
+      ws->id, 0, rtx_request_get_query (req, "apiSessionId"), rtx_access_chat_user (req),
+    };
 
     reply_history (req, &partition, limit, g_strcmp0 (order, "desc") == 0);
   }
@@ -356,7 +358,7 @@ handle_thread_chats (RtxRequest *req)
   }
 
   {
-    RtxChatPartition partition = { ws->id, thread->id, NULL };
+    RtxChatPartition partition = { ws->id, thread->id, NULL, rtx_access_chat_user (req) };
 
     reply_history (req, &partition, MAX_HISTORY_LIMIT, FALSE);
   }
