@@ -98,6 +98,28 @@ rtx_reply_set_header (SoupServerMessage *msg,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), name, clean);
 }
 
+/* One generator per thread, kept: json_to_string() would make and finalize one per reply. */
+static GPrivate generator_key = G_PRIVATE_INIT (g_object_unref);
+
+static char *
+serialize (JsonNode *node,
+           gsize    *length)
+{
+  JsonGenerator *generator = g_private_get (&generator_key);
+  char *text;
+
+  if (generator == NULL) {
+    generator = json_generator_new ();
+    g_private_set (&generator_key, generator);
+  }
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, length);
+  json_generator_set_root (generator, NULL);
+
+  return text;
+}
+
 /**
  * rtx_reply_json:
  * @msg: a server message
@@ -118,8 +140,7 @@ rtx_reply_json (SoupServerMessage *msg,
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
   g_return_if_fail (node != NULL);
 
-  body = json_to_string (node, FALSE);
-  length = strlen (body);
+  body = serialize (node, &length);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, RTX_REPLY_CONTENT_TYPE_JSON, SOUP_MEMORY_TAKE,

@@ -56,6 +56,20 @@ rtx_request_clear (RtxRequest *self)
   g_clear_pointer (&self->actor_name, g_free);
 }
 
+/* The names below are made on first use, as most requests never need them; a handler may ask
+ * from a worker thread while the main thread does too, so the first one stored wins. */
+static const char *
+set_once (char **slot,
+          char  *value)
+{
+  if (g_atomic_pointer_get (slot) == NULL &&
+      g_atomic_pointer_compare_and_exchange (slot, NULL, value))
+    return value;
+
+  g_free (value);
+  return g_atomic_pointer_get (slot);
+}
+
 /**
  * rtx_request_new:
  * @server: the server that received the request
@@ -96,14 +110,6 @@ rtx_request_new (RtxServer         *server,
   }
   self->key = self->caller.key;
   self->body = body;
-  self->identity = rtx_caller_identity (&self->caller);
-
-  /* The audit log names a key by its id and an app by its name, never by anything secret. */
-  if (self->key != NULL)
-    self->actor_name = g_strdup_printf ("key:%" G_GINT64_FORMAT, self->key->id);
-  else if (self->caller.app != NULL)
-    self->actor_name = g_strdup_printf ("app:%s", self->caller.app->name);
-  self->actor.name = self->actor_name;
   self->actor.surface = rtx_surface_to_string (rtx_operation_get_surface (operation));
 
   return self;
@@ -238,7 +244,10 @@ rtx_request_get_identity (RtxRequest *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->identity;
+  if (g_atomic_pointer_get (&self->identity) != NULL ||
+      (self->key == NULL && self->caller.app == NULL))
+    return g_atomic_pointer_get (&self->identity);
+  return set_once (&self->identity, rtx_caller_identity (&self->caller));
 }
 
 /**
@@ -270,6 +279,16 @@ const RtxActor *
 rtx_request_get_actor (RtxRequest *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
+
+  /* The audit log names a key by its id and an app by its name, never by anything secret. */
+  if (g_atomic_pointer_get (&self->actor_name) != NULL)
+    self->actor.name = g_atomic_pointer_get (&self->actor_name);
+  else if (self->key != NULL)
+    self->actor.name = set_once (&self->actor_name,
+                                 g_strdup_printf ("key:%" G_GINT64_FORMAT, self->key->id));
+  else if (self->caller.app != NULL)
+    self->actor.name = set_once (&self->actor_name,
+                                 g_strdup_printf ("app:%s", self->caller.app->name));
 
   return &self->actor;
 }

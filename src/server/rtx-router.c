@@ -559,16 +559,19 @@ decode_path (const char *path)
 
   parts = g_strsplit (path + 1, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++) {
-    char *decoded = g_uri_unescape_segment (parts[i], NULL, "/");
+    /* Most segments have no escape: checked in place, not copied. */
+    if (strchr (parts[i], '%') != NULL) {
+      char *decoded = g_uri_unescape_segment (parts[i], NULL, "/");
 
-    if (decoded == NULL || !g_utf8_validate (decoded, -1, NULL) ||
-        g_str_equal (decoded, ".") || g_str_equal (decoded, "..")) {
-      g_free (decoded);
-      return NULL;
+      if (decoded == NULL)
+        return NULL;
+      g_free (parts[i]);
+      parts[i] = decoded;
     }
 
-    g_free (parts[i]);
-    parts[i] = decoded;
+    if (!g_utf8_validate (parts[i], -1, NULL) ||
+        g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
+      return NULL;
   }
 
   return g_steal_pointer (&parts);
@@ -606,15 +609,19 @@ route_find_method (const Route *route,
   return NULL;
 }
 
+/* %NULL for a route without parameters, so that most requests allocate no table. */
 static GHashTable *
 route_params (const Route        *route,
               const char * const *segments)
 {
-  GHashTable *params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTable *params = NULL;
 
   for (guint i = 0; i < route->n_segments; i++) {
-    if (route->segments[i].is_param)
-      g_hash_table_insert (params, g_strdup (route->segments[i].text), g_strdup (segments[i]));
+    if (!route->segments[i].is_param)
+      continue;
+    if (params == NULL)
+      params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_hash_table_insert (params, g_strdup (route->segments[i].text), g_strdup (segments[i]));
   }
 
   return params;

@@ -23,7 +23,8 @@ typedef enum {
 /**
  * RtxRouteMatch:
  * @operation: the matched operation (%RTX_ROUTE_FOUND)
- * @params: path parameter name → percent-decoded value (%RTX_ROUTE_FOUND)
+ * @params: (nullable): path parameter name → percent-decoded value (%RTX_ROUTE_FOUND; %NULL
+ *   when the route has no parameters)
  * @allow: the value of the `Allow` header, e.g. `GET, POST` (%RTX_ROUTE_METHOD_NOT_ALLOWED)
  *
  * What rtx_router_match() found. Declare it `g_auto(RtxRouteMatch) match = { 0 };`.

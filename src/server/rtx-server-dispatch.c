@@ -231,7 +231,7 @@ on_early_request_cb (SoupServer        *server,
   /* Uploads (`x-rtx-upload`) are parsed as they stream in, never buffered whole, under the
    * upload cap rather than the JSON one. */
   if (exchange->result == RTX_ROUTE_FOUND &&
-      rtx_upload_attach_if_wanted (self->router, self->runtime, msg, path)) {
+      rtx_upload_attach_if_wanted (exchange->match.operation, self->runtime, msg)) {
     exchange->upload = TRUE;
     return;
   }

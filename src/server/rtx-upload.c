@@ -236,18 +236,12 @@ on_got_body (SoupServerMessage *msg,
 }
 
 static gboolean
-wants_upload (RtxRouter         *router,
-              SoupServerMessage *msg,
-              const char        *path)
+wants_upload (RtxOperation *operation)
 {
-  g_auto(RtxRouteMatch) match = { 0 };
-  JsonObject *json;
+  JsonNode *node = json_object_get_member (rtx_operation_get_json (operation), "x-rtx-upload");
 
-  if (rtx_router_match (router, soup_server_message_get_method (msg), path, &match) != RTX_ROUTE_FOUND)
-    return FALSE;
-  json = rtx_operation_get_json (match.operation);
-  return json_object_has_member (json, "x-rtx-upload") &&
-         json_object_get_boolean_member (json, "x-rtx-upload");
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (node);
 }
 
 static RtxUpload *
@@ -276,25 +270,25 @@ start_spool (RtxRuntime  *runtime,
 
 /**
  * rtx_upload_attach_if_wanted:
+ * @operation: the operation the request was routed to
  *
- * Called for every request once its headers are in. For an upload operation, turns off the
+ * Called for every routed request once its headers are in. For an upload operation, turns off the
  * buffering of the request body and parses it as it arrives instead; refuses at once a body
  * whose declared size is over the cap.
  *
  * Returns: %TRUE when @msg is an upload
  */
 gboolean
-rtx_upload_attach_if_wanted (RtxRouter         *router,
+rtx_upload_attach_if_wanted (RtxOperation      *operation,
                              RtxRuntime        *runtime,
-                             SoupServerMessage *msg,
-                             const char        *path)
+                             SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *boundary = NULL;
   g_autoptr(GError) error = NULL;
   RtxUpload *upload;
 
-  if (!wants_upload (router, msg, path))
+  if (!wants_upload (operation))
     return FALSE;
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);

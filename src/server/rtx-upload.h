@@ -20,10 +20,9 @@ G_BEGIN_DECLS
 typedef struct _RtxUpload RtxUpload;
 
 guint64       rtx_upload_max_bytes       (void);
-gboolean      rtx_upload_attach_if_wanted (RtxRouter         *router,
+gboolean      rtx_upload_attach_if_wanted (RtxOperation      *operation,
                                            RtxRuntime        *runtime,
-                                           SoupServerMessage *msg,
-                                           const char        *path);
+                                           SoupServerMessage *msg);
 RtxUpload    *rtx_upload_get             (SoupServerMessage *msg);
 const GError *rtx_upload_get_error       (RtxUpload         *upload,
                                           guint             *status);
