@@ -34,6 +34,8 @@ struct _RtxRouter {
 
   JsonNode                        *document;
   GPtrArray                       *routes;      /* Route, most specific first */
+  GPtrArray                       *by_length;   /* n → GPtrArray of the routes of n segments,
+                                                 * in the same order, or NULL */
   GPtrArray                       *operations;  /* RtxOperation, in document order */
   GHashTable                      *by_id;       /* operationId → RtxOperation */
   const RtxHandlerBinding * const *areas;
@@ -324,6 +326,30 @@ check_no_ambiguous_routes (RtxRouter  *self,
   return TRUE;
 }
 
+/* A path only matches routes of as many segments, so each request looks at those alone. */
+static void
+index_by_length (RtxRouter *self)
+{
+  g_clear_pointer (&self->by_length, g_ptr_array_unref);
+  self->by_length = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  for (guint i = 0; i < self->routes->len; i++) {
+    Route *route = g_ptr_array_index (self->routes, i);
+
+    if (self->by_length->len <= route->n_segments)
+      g_ptr_array_set_size (self->by_length, route->n_segments + 1);
+    if (g_ptr_array_index (self->by_length, route->n_segments) == NULL)
+      g_ptr_array_index (self->by_length, route->n_segments) = g_ptr_array_new ();
+    g_ptr_array_add (g_ptr_array_index (self->by_length, route->n_segments), route);
+  }
+
+  /* Lengths no route has get an empty list, not a hole. */
+  for (guint n = 0; n < self->by_length->len; n++) {
+    if (g_ptr_array_index (self->by_length, n) == NULL)
+      g_ptr_array_index (self->by_length, n) = g_ptr_array_new ();
+  }
+}
+
 static gboolean
 load_document (RtxRouter   *self,
                const char  *data,
@@ -377,6 +403,7 @@ load_document (RtxRouter   *self,
   }
 
   g_ptr_array_sort (self->routes, route_compare);
+  index_by_length (self);
   return check_no_ambiguous_routes (self, error);
 }
 
@@ -385,6 +412,7 @@ rtx_router_finalize (GObject *object)
 {
   RtxRouter *self = (RtxRouter *) object;
 
+  g_clear_pointer (&self->by_length, g_ptr_array_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->operations, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
@@ -686,6 +714,7 @@ rtx_router_match (RtxRouter     *self,
                   RtxRouteMatch *match)
 {
   g_auto(GStrv) segments = NULL;
+  GPtrArray *candidates;
   guint n_segments;
   guint method_mask = 0;
 
@@ -699,9 +728,12 @@ rtx_router_match (RtxRouter     *self,
   if (segments == NULL)
     return RTX_ROUTE_NOT_FOUND;
   n_segments = g_strv_length (segments);
+  if (n_segments >= self->by_length->len)
+    return RTX_ROUTE_NOT_FOUND;
+  candidates = g_ptr_array_index (self->by_length, n_segments);
 
-  for (guint i = 0; i < self->routes->len; i++) {
-    const Route *route = g_ptr_array_index (self->routes, i);
+  for (guint i = 0; i < candidates->len; i++) {
+    const Route *route = g_ptr_array_index (candidates, i);
     RtxOperation *operation;
 
     if (!route_matches (route, (const char * const *) segments, n_segments))
