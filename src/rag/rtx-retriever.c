@@ -10,6 +10,7 @@
 #include "rtx-documents.h"
 #include "rtx-embedder-builtin.h"
 #include "rtx-error.h"
+#include "rtx-llm.h"
 #include "rtx-retriever.h"
 
 /**
@@ -1089,8 +1090,10 @@ rtx_retriever_get (RtxRuntime *runtime)
   if (self == NULL) {
     self = g_object_new (RTX_TYPE_RETRIEVER, NULL);
     self->runtime = runtime;
-    /* Made when the server starts (rtx_rag_install), on the context its HTTP runs on. */
+    /* Made when the server starts (rtx_rag_install), on the context its HTTP runs on; the
+     * model providers (and their HTTP session) are made here too, never first in a worker. */
     self->http_context = g_main_context_ref_thread_default ();
+    (void) rtx_llm_get (runtime);
     rtx_runtime_set_extension (runtime, "rtx-retriever", G_OBJECT (self));
     g_object_unref (self);
   }
