@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <string.h>
 
 #include <espeak-ng/speak_lib.h>
@@ -18,6 +19,49 @@
 
 static GMutex espeak_lock;
 static int sample_rate;    /* 0 until initialised, -1 after a failure */
+
+/* libespeak-ng is opened on first use rather than linked: it brings some 25 audio libraries
+ * (ALSA, PulseAudio, libsndfile and its codecs) that every start-up would load and keep
+ * resident, though most runs never speak (bench/RESULTS.md, issue 3). */
+#define ESPEAK_LIBRARY "libespeak-ng.so.1"
+
+static struct {
+  __typeof__ (espeak_Initialize)       *Initialize;
+  __typeof__ (espeak_SetSynthCallback) *SetSynthCallback;
+  __typeof__ (espeak_SetVoiceByName)   *SetVoiceByName;
+  __typeof__ (espeak_SetParameter)     *SetParameter;
+  __typeof__ (espeak_Synth)            *Synth;
+  __typeof__ (espeak_Synchronize)      *Synchronize;
+  __typeof__ (espeak_ListVoices)       *ListVoices;
+} espeak;
+
+/* Call with the lock held, once. The library stays open for the life of the process. */
+static gboolean
+load_espeak (void)
+{
+  void *handle = dlopen (ESPEAK_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+
+  if (handle == NULL) {
+    g_warning ("Could not open %s: %s", ESPEAK_LIBRARY, dlerror ());
+    return FALSE;
+  }
+
+  espeak.Initialize = dlsym (handle, "espeak_Initialize");
+  espeak.SetSynthCallback = dlsym (handle, "espeak_SetSynthCallback");
+  espeak.SetVoiceByName = dlsym (handle, "espeak_SetVoiceByName");
+  espeak.SetParameter = dlsym (handle, "espeak_SetParameter");
+  espeak.Synth = dlsym (handle, "espeak_Synth");
+  espeak.Synchronize = dlsym (handle, "espeak_Synchronize");
+  espeak.ListVoices = dlsym (handle, "espeak_ListVoices");
+
+  if (espeak.Initialize == NULL || espeak.SetSynthCallback == NULL ||
+      espeak.SetVoiceByName == NULL || espeak.SetParameter == NULL || espeak.Synth == NULL ||
+      espeak.Synchronize == NULL || espeak.ListVoices == NULL) {
+    g_warning ("%s lacks a function the runtime needs", ESPEAK_LIBRARY);
+    return FALSE;
+  }
+  return TRUE;
+}
 
 typedef struct {
   GByteArray   *pcm;
@@ -55,11 +99,14 @@ static gboolean
 ensure_initialised (GError **error)
 {
   if (sample_rate == 0) {
-    sample_rate = espeak_Initialize (AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, espeakINITIALIZE_DONT_EXIT);
+    sample_rate = load_espeak ()
+                  ? espeak.Initialize (AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL,
+                                       espeakINITIALIZE_DONT_EXIT)
+                  : -1;
     if (sample_rate <= 0)
       sample_rate = -1;
     else
-      espeak_SetSynthCallback (on_samples);
+      espeak.SetSynthCallback (on_samples);
   }
 
   if (sample_rate < 0) {
@@ -122,7 +169,7 @@ choose_voice (const RtxTtsRequest  *request,
   if (voice == NULL || *voice == '\0')
     voice = RTX_TTS_DEFAULT_VOICE;
 
-  if (espeak_SetVoiceByName (voice) != EE_OK) {
+  if (espeak.SetVoiceByName (voice) != EE_OK) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT, _("No voice “%s”"), voice);
     return FALSE;
   }
@@ -154,13 +201,13 @@ rtx_tts_synthesize (const char           *text,
   if (!ensure_initialised (error) || !choose_voice (request, error))
     return NULL;
 
-  espeak_SetParameter (espeakRATE, (int) (NORMAL_RATE_WPM * CLAMP (speed, RTX_TTS_MIN_SPEED,
+  espeak.SetParameter (espeakRATE, (int) (NORMAL_RATE_WPM * CLAMP (speed, RTX_TTS_MIN_SPEED,
                                                                     RTX_TTS_MAX_SPEED)), 0);
   under_way = &synthesis;
-  status = espeak_Synth (text, strlen (text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL,
+  status = espeak.Synth (text, strlen (text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL,
                          NULL);
   if (status == EE_OK)
-    status = espeak_Synchronize ();
+    status = espeak.Synchronize ();
   under_way = NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -184,7 +231,7 @@ rtx_tts_voice_exists (const char *voice)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&espeak_lock);
 
-  return ensure_initialised (NULL) && espeak_SetVoiceByName (voice) == EE_OK;
+  return ensure_initialised (NULL) && espeak.SetVoiceByName (voice) == EE_OK;
 }
 
 static int
@@ -208,7 +255,7 @@ rtx_tts_list_voices (GStrv *out_languages)
   g_autoptr(GPtrArray) languages = g_ptr_array_new_with_free_func (g_free);
   const espeak_VOICE **list;
 
-  if (ensure_initialised (NULL) && (list = espeak_ListVoices (NULL)) != NULL) {
+  if (ensure_initialised (NULL) && (list = espeak.ListVoices (NULL)) != NULL) {
     for (guint i = 0; list[i] != NULL; i++) {
       const char *lang = list[i]->languages;
 

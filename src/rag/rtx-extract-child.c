@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -175,6 +176,54 @@ parse_html (GBytes  *data,
 
 /* ---- PDF --------------------------------------------------------------------------------- */
 
+/* libpoppler-glib is opened when a PDF is read rather than linked: it brings some 30
+ * libraries (cairo, freetype, lcms, NSS, libstdc++...) that every start-up of the runtime
+ * would load and keep resident (bench/RESULTS.md, issue 3), though only the extraction
+ * helper reads PDFs. */
+#define POPPLER_LIBRARY "libpoppler-glib.so.8"
+
+static struct {
+  __typeof__ (poppler_document_new_from_bytes) *document_new_from_bytes;
+  __typeof__ (poppler_document_get_n_pages)    *document_get_n_pages;
+  __typeof__ (poppler_document_get_page)       *document_get_page;
+  __typeof__ (poppler_document_get_title)      *document_get_title;
+  __typeof__ (poppler_document_get_author)     *document_get_author;
+  __typeof__ (poppler_page_get_text)           *page_get_text;
+} poppler;
+
+static gboolean
+load_poppler_once (gpointer unused)
+{
+  void *handle = dlopen (POPPLER_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+
+  if (handle == NULL) {
+    g_warning ("Could not open %s: %s", POPPLER_LIBRARY, dlerror ());
+    return FALSE;
+  }
+
+  poppler.document_new_from_bytes = dlsym (handle, "poppler_document_new_from_bytes");
+  poppler.document_get_n_pages = dlsym (handle, "poppler_document_get_n_pages");
+  poppler.document_get_page = dlsym (handle, "poppler_document_get_page");
+  poppler.document_get_title = dlsym (handle, "poppler_document_get_title");
+  poppler.document_get_author = dlsym (handle, "poppler_document_get_author");
+  poppler.page_get_text = dlsym (handle, "poppler_page_get_text");
+
+  return poppler.document_new_from_bytes != NULL && poppler.document_get_n_pages != NULL &&
+         poppler.document_get_page != NULL && poppler.document_get_title != NULL &&
+         poppler.document_get_author != NULL && poppler.page_get_text != NULL;
+}
+
+static gboolean
+load_poppler (void)
+{
+  static gsize loaded = 0;
+
+  /* 1: loaded, 2: could not be */
+  if (g_once_init_enter (&loaded))
+    g_once_init_leave (&loaded, load_poppler_once (NULL) ? 1 : 2);
+  return loaded == 1;
+}
+
 static RtxExtracted *
 parse_pdf (GBytes  *data,
            GError **error)
@@ -186,7 +235,13 @@ parse_pdf (GBytes  *data,
   RtxExtracted *extracted;
   int pages;
 
-  doc = poppler_document_new_from_bytes (data, NULL, &local_error);
+  if (!load_poppler ()) {
+    g_set_error_literal (error, RTX_ERROR, RTX_ERROR_FAILED,
+                         _("PDF support (libpoppler-glib) is not available"));
+    return NULL;
+  }
+
+  doc = poppler.document_new_from_bytes (data, NULL, &local_error);
   doc_object = (GObject *) doc;
   if (doc == NULL) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
@@ -194,7 +249,7 @@ parse_pdf (GBytes  *data,
     return NULL;
   }
 
-  pages = poppler_document_get_n_pages (doc);
+  pages = poppler.document_get_n_pages (doc);
   if (pages > MAX_PDF_PAGES) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                  _("The PDF has %d pages; at most %d are read"), pages, MAX_PDF_PAGES);
@@ -202,9 +257,9 @@ parse_pdf (GBytes  *data,
   }
 
   for (int i = 0; i < pages; i++) {
-    g_autoptr(GObject) page_object = (GObject *) poppler_document_get_page (doc, i);
+    g_autoptr(GObject) page_object = (GObject *) poppler.document_get_page (doc, i);
     PopplerPage *page = (PopplerPage *) page_object;
-    g_autofree char *text = page != NULL ? poppler_page_get_text (page) : NULL;
+    g_autofree char *text = page != NULL ? poppler.page_get_text (page) : NULL;
 
     if (text != NULL) {
       g_string_append (out, text);
@@ -213,8 +268,8 @@ parse_pdf (GBytes  *data,
   }
 
   extracted = g_new0 (RtxExtracted, 1);
-  extracted->title = poppler_document_get_title (doc);
-  extracted->author = poppler_document_get_author (doc);
+  extracted->title = poppler.document_get_title (doc);
+  extracted->author = poppler.document_get_author (doc);
   extracted->text = rtx_extract_tidy_text (out->str, out->len);
   return extracted;
 }
