@@ -14,6 +14,7 @@
 
 #include "rtx-error.h"
 #include "rtx-extract.h"
+#include "rtx-extract-libs.h"
 
 /* What the child reads from stdin at most; the upload cap is enforced before this. */
 #define MAX_INPUT_BYTES ((gsize) 1 << 30)
@@ -152,7 +153,7 @@ parse_html (GBytes  *data,
 
   /* NONET: no fetch of anything the page names; the HTML parser never expands entities it
    * does not know, and it reads no DTD. */
-  doc = htmlReadMemory (bytes, (int) len, NULL, NULL,
+  doc = rtx_libxml.htmlReadMemory (bytes, (int) len, NULL, NULL,
                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                         HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
   if (doc == NULL) {
@@ -160,15 +161,15 @@ parse_html (GBytes  *data,
     return NULL;
   }
 
-  html_walk (xmlDocGetRootElement (doc) != NULL ? doc->children : NULL, out);
+  html_walk (rtx_libxml.xmlDocGetRootElement (doc) != NULL ? doc->children : NULL, out);
   extracted = g_new0 (RtxExtracted, 1);
   title = html_find (doc->children, "title");
   if (title != NULL) {
-    g_autofree char *t = (char *) xmlNodeGetContent (title);
+    g_autofree char *t = (char *) rtx_libxml.xmlNodeGetContent (title);
 
     extracted->title = t != NULL ? g_strstrip (g_utf8_make_valid (t, -1)) : NULL;
   }
-  xmlFreeDoc (doc);
+  rtx_libxml.xmlFreeDoc (doc);
 
   extracted->text = rtx_extract_tidy_text (out->str, out->len);
   return extracted;
@@ -315,7 +316,7 @@ rtx_extract_parse (RtxDocType  type,
   case RTX_DOC_CODE:
     return parse_text (data, error);
   case RTX_DOC_HTML:
-    return parse_html (data, error);
+    return rtx_extract_libs_load (error) ? parse_html (data, error) : NULL;
   case RTX_DOC_PDF:
     return parse_pdf (data, error);
   case RTX_DOC_DOCX:
@@ -386,9 +387,6 @@ rtx_extract_child_main (int    argc,
   g_autoptr(GBytes) data = NULL;
   g_autoptr(RtxExtracted) extracted = NULL;
   RtxDocType type = argc > 2 ? rtx_doc_type_from_string (argv[2]) : RTX_DOC_UNKNOWN;
-
-  /* libxml2 must never reach the network, whatever a document asks for. */
-  xmlInitParser ();
 
   data = read_stdin (&error);
   if (data != NULL)

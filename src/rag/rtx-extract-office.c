@@ -4,13 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <glib/gi18n.h>
-#include <libxml/parser.h>
 
 #include "rtx-error.h"
 #include "rtx-extract.h"
+#include "rtx-extract-libs.h"
 
 /* An office file is a ZIP of XML parts. These caps refuse archive bombs before they inflate:
  * entry count, total inflated size, inflated size against the file's size (Apache POI's
@@ -70,7 +68,7 @@ read_entry (Archive         *arc,
   char chunk[65536];
 
   for (;;) {
-    la_ssize_t n = archive_read_data (a, chunk, sizeof chunk);
+    la_ssize_t n = rtx_libarchive.archive_read_data (a, chunk, sizeof chunk);
 
     if (n < 0)
       return refuse (error, _("The archive is damaged or encrypted"));
@@ -98,7 +96,7 @@ read_archive (Archive  *arc,
               GBytes   *data,
               GError  **error)
 {
-  struct archive *a = archive_read_new ();
+  struct archive *a = rtx_libarchive.archive_read_new ();
   struct archive_entry *entry;
   gsize len;
   const void *bytes = g_bytes_get_data (data, &len);
@@ -108,25 +106,26 @@ read_archive (Archive  *arc,
 
   arc->budget = MIN (MAX_TOTAL_BYTES, (gint64) len * MAX_RATIO + RATIO_SLACK_BYTES);
 
-  archive_read_support_format_zip (a);
-  if (archive_read_open_memory (a, bytes, len) != ARCHIVE_OK) {
-    archive_read_free (a);
+  rtx_libarchive.archive_read_support_format_zip (a);
+  if (rtx_libarchive.archive_read_open_memory (a, bytes, len) != ARCHIVE_OK) {
+    rtx_libarchive.archive_read_free (a);
     return refuse (error, _("The file is not a valid ZIP archive"));
   }
 
-  while ((rc = archive_read_next_header (a, &entry)) == ARCHIVE_OK) {
-    const char *name = archive_entry_pathname (entry);
+  while ((rc = rtx_libarchive.archive_read_next_header (a, &entry)) == ARCHIVE_OK) {
+    const char *name = rtx_libarchive.archive_entry_pathname (entry);
 
     if (++entries > MAX_ENTRIES) {
       ok = refuse (error, _("The archive has too many entries"));
       break;
     }
     /* Links and odd entries are never followed; nothing is written to disk anyway. */
-    if (name == NULL || archive_entry_filetype (entry) != AE_IFREG) {
-      archive_read_data_skip (a);
+    if (name == NULL || rtx_libarchive.archive_entry_filetype (entry) != AE_IFREG) {
+      rtx_libarchive.archive_read_data_skip (a);
       continue;
     }
-    if (archive_entry_size_is_set (entry) && archive_entry_size (entry) > MAX_TOTAL_BYTES) {
+    if (rtx_libarchive.archive_entry_size_is_set (entry) &&
+        rtx_libarchive.archive_entry_size (entry) > MAX_TOTAL_BYTES) {
       ok = refuse (error, _("The archive inflates far beyond its size (a zip bomb?)"));
       break;
     }
@@ -139,7 +138,7 @@ read_archive (Archive  *arc,
   if (ok && rc != ARCHIVE_EOF)
     ok = refuse (error, _("The archive is damaged or encrypted"));
 
-  archive_read_free (a);
+  rtx_libarchive.archive_read_free (a);
   return ok;
 }
 
@@ -166,11 +165,11 @@ parse_part (GBytes  *part,
     return NULL;
   }
 
-  doc = xmlReadMemory (bytes, (int) len, NULL, NULL,
+  doc = rtx_libxml.xmlReadMemory (bytes, (int) len, NULL, NULL,
                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (doc == NULL || doc->intSubset != NULL) {
     if (doc != NULL)
-      xmlFreeDoc (doc);
+      rtx_libxml.xmlFreeDoc (doc);
     refuse (error, _("A part of the document is not well-formed XML"));
     return NULL;
   }
@@ -226,10 +225,10 @@ element_text (xmlNode    *node,
     if (node->type != XML_ELEMENT_NODE)
       continue;
     if (g_str_equal ((const char *) node->name, name)) {
-      xmlChar *content = xmlNodeGetContent (node);
+      xmlChar *content = rtx_libxml.xmlNodeGetContent (node);
       char *text = g_strstrip (g_strdup ((const char *) content));
 
-      xmlFree (content);
+      g_free (content);   /* libxml2's xmlFree is free(), as g_free() is */
       return text;
     }
     if ((found = element_text (node->children, name)) != NULL)
@@ -252,9 +251,9 @@ part_text (Archive    *arc,
   doc = parse_part (part, error);
   if (doc == NULL)
     return FALSE;
-  xml_walk (xmlDocGetRootElement (doc), out);
+  xml_walk (rtx_libxml.xmlDocGetRootElement (doc), out);
   g_string_append_c (out, '\n');
-  xmlFreeDoc (doc);
+  rtx_libxml.xmlFreeDoc (doc);
   return TRUE;
 }
 
@@ -273,12 +272,12 @@ read_properties (Archive       *arc,
   doc = parse_part (part, error);
   if (doc == NULL)
     return FALSE;
-  root = xmlDocGetRootElement (doc);
+  root = rtx_libxml.xmlDocGetRootElement (doc);
   extracted->title = element_text (root, "title");
   extracted->author = element_text (root, "creator");
   if (extracted->author == NULL)
     extracted->author = element_text (root, "initial-creator");
-  xmlFreeDoc (doc);
+  rtx_libxml.xmlFreeDoc (doc);
   return TRUE;
 }
 
@@ -330,7 +329,7 @@ shared_strings (Archive  *arc,
     g_ptr_array_unref (strings);
     return NULL;
   }
-  for (xmlNode *si = xmlDocGetRootElement (doc)->children; si != NULL; si = si->next) {
+  for (xmlNode *si = rtx_libxml.xmlDocGetRootElement (doc)->children; si != NULL; si = si->next) {
     g_autoptr(GString) s = g_string_new (NULL);
 
     if (si->type != XML_ELEMENT_NODE || !g_str_equal ((const char *) si->name, "si"))
@@ -338,7 +337,7 @@ shared_strings (Archive  *arc,
     xml_walk (si->children, s);
     g_ptr_array_add (strings, g_string_free (g_steal_pointer (&s), FALSE));
   }
-  xmlFreeDoc (doc);
+  rtx_libxml.xmlFreeDoc (doc);
   return strings;
 }
 
@@ -352,7 +351,7 @@ sheet_cells (xmlNode   *node,
       continue;
 
     if (g_str_equal ((const char *) node->name, "c")) {
-      g_autofree char *kind = (char *) xmlGetProp (node, (const xmlChar *) "t");
+      g_autofree char *kind = (char *) rtx_libxml.xmlGetProp (node, (const xmlChar *) "t");
       g_autofree char *value = element_text (node->children, "v");
 
       if (out->len > 0 && out->str[out->len - 1] != '\n')
@@ -393,9 +392,9 @@ xlsx_text (Archive  *arc,
 
     if (doc == NULL)
       return FALSE;
-    sheet_cells (xmlDocGetRootElement (doc), strings, out);
+    sheet_cells (rtx_libxml.xmlDocGetRootElement (doc), strings, out);
     g_string_append_c (out, '\n');
-    xmlFreeDoc (doc);
+    rtx_libxml.xmlFreeDoc (doc);
   }
   return TRUE;
 }
@@ -411,11 +410,19 @@ rtx_extract_parse_office (RtxDocType  type,
                           GBytes     *data,
                           GError    **error)
 {
-  Archive arc = { type, g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                               (GDestroyNotify) g_bytes_unref), 0, 0 };
-  g_autoptr(RtxExtracted) extracted = g_new0 (RtxExtracted, 1);
-  g_autoptr(GString) out = g_string_new (NULL);
-  gboolean ok = read_archive (&arc, data, error);
+  Archive arc = { type, NULL, 0, 0 };
+  g_autoptr(RtxExtracted) extracted = NULL;
+  g_autoptr(GString) out = NULL;
+  gboolean ok;
+
+  if (!rtx_extract_libs_load (error))
+    return NULL;
+
+  arc.parts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) g_bytes_unref);
+  extracted = g_new0 (RtxExtracted, 1);
+  out = g_string_new (NULL);
+  ok = read_archive (&arc, data, error);
 
   if (ok) {
     switch (type) {
