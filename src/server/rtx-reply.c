@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "rtx-error.h"
@@ -407,14 +409,40 @@ rtx_reply_status_for_error (RtxSurface    surface,
 }
 
 /**
+ * rtx_reply_client_message:
+ * @error: what went wrong
+ * @status: the status the reply carries, from rtx_reply_status_for_error()
+ *
+ * The text a client may read for @error. Client errors and a model provider's failures (whose
+ * messages never hold secrets) carry the error's own message; server errors are logged here
+ * and answered with a generic one, so that database paths or SQL never reach a client. Every
+ * error envelope, whatever its shape, takes its text from here.
+ *
+ * Returns: (transfer none): the message, valid as long as @error
+ */
+const char *
+rtx_reply_client_message (const GError *error,
+                          guint         status)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (status < 500 || status == SOUP_STATUS_BAD_GATEWAY || status == SOUP_STATUS_GATEWAY_TIMEOUT)
+    return error->message;
+
+  g_warning ("Request failed: %s", error->message);
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    return _("The keyring is unavailable; try again once it is unlocked.");
+  return _("Internal error; the runtime's log says more.");
+}
+
+/**
  * rtx_reply_gerror:
  * @msg: a server message
  * @surface: whose clients read the error
  * @error: what went wrong
  *
- * Replies with the status of rtx_reply_status_for_error(). Client errors carry the error's
- * message; server errors are logged and answered with a generic one, so that database paths
- * or SQL never reach a client.
+ * Replies with the status of rtx_reply_status_for_error() and the text of
+ * rtx_reply_client_message(), in @surface's error shape.
  */
 void
 rtx_reply_gerror (SoupServerMessage *msg,
@@ -427,15 +455,5 @@ rtx_reply_gerror (SoupServerMessage *msg,
   g_return_if_fail (error != NULL);
 
   status = rtx_reply_status_for_error (surface, error);
-  /* A model provider's failure is the client's to know (its messages never hold secrets). */
-  if (status < 500 || status == SOUP_STATUS_BAD_GATEWAY || status == SOUP_STATUS_GATEWAY_TIMEOUT) {
-    rtx_reply_error (msg, surface, status, error->message);
-    return;
-  }
-
-  g_warning ("Request failed: %s", error->message);
-  rtx_reply_error (msg, surface, status,
-                   status == SOUP_STATUS_SERVICE_UNAVAILABLE
-                   ? "The keyring is unavailable; try again once it is unlocked."
-                   : "Internal error; the runtime's log says more.");
+  rtx_reply_error (msg, surface, status, rtx_reply_client_message (error, status));
 }

@@ -29,6 +29,8 @@ void   rtx_reply_error_with_code       (SoupServerMessage *msg,
 void   rtx_reply_gerror                (SoupServerMessage *msg,
                                         RtxSurface         surface,
                                         const GError      *error);
+const char *rtx_reply_client_message  (const GError      *error,
+                                        guint              status);
 guint  rtx_reply_status_for_error      (RtxSurface         surface,
                                         const GError      *error);
 JsonNode *rtx_reply_error_body         (RtxSurface         surface,

@@ -504,9 +504,7 @@ finish_stream (Completion    *c,
   if (error != NULL) {
     guint status = rtx_reply_status_for_error (RTX_SURFACE_OPENAI, error);
     g_autoptr(JsonNode) body = rtx_reply_error_body (RTX_SURFACE_OPENAI, status, NULL,
-                                                     status >= 500 && status != 502 && status != 504
-                                                     ? _("Internal error; the runtime's log says more.")
-                                                     : error->message);
+                                                     rtx_reply_client_message (error, status));
 
     rtx_event_stream_send_json (c->stream, body);
   } else {

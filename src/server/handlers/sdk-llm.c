@@ -56,15 +56,8 @@ rtx_sdk_llm_reply_error (RtxRequest   *req,
 {
   guint status;
   const char *code = rtx_sdk_llm_error_code (error, &status);
-  const char *message = error->message;
-  g_autoptr(JsonNode) body = NULL;
-
-  if (status == SOUP_STATUS_INTERNAL_SERVER_ERROR) {
-    g_warning ("An SDK model call failed: %s", error->message);
-    message = "Internal error; the runtime's log says more";
-  }
-
-  body = rtx_reply_error_body (RTX_SURFACE_SDK, status, code, message);
+  g_autoptr(JsonNode) body = rtx_reply_error_body (RTX_SURFACE_SDK, status, code,
+                                                   rtx_reply_client_message (error, status));
   rtx_request_reply_json (req, status, body);
 }
 

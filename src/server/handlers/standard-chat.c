@@ -57,24 +57,13 @@ abort_envelope (const char *uuid,
   return json_builder_get_root (builder);
 }
 
-static const char *
-client_message (const GError *error,
-                guint         status)
-{
-  if (status >= 500 && status != SOUP_STATUS_BAD_GATEWAY && status != SOUP_STATUS_GATEWAY_TIMEOUT) {
-    g_warning ("Chat failed: %s", error->message);
-    return _("Internal error; the runtime's log says more.");
-  }
-  return error->message;
-}
-
 static void
 reply_abort (RtxRequest   *req,
              const char   *uuid,
              const GError *error)
 {
   guint status = rtx_reply_status_for_error (RTX_SURFACE_STANDARD, error);
-  g_autoptr(JsonNode) body = abort_envelope (uuid, client_message (error, status));
+  g_autoptr(JsonNode) body = abort_envelope (uuid, rtx_reply_client_message (error, status));
 
   rtx_request_reply_json (req, status, body);
 }
@@ -427,7 +416,7 @@ on_stream_done_cb (GObject      *source,
   if (output == NULL) {
     guint status = rtx_reply_status_for_error (RTX_SURFACE_STANDARD, error);
 
-    event = abort_envelope (call->uuid, client_message (error, status));
+    event = abort_envelope (call->uuid, rtx_reply_client_message (error, status));
     rtx_event_stream_send_json (call->stream, event);
   } else if (output->refused || output->reset_only) {
     /* Refusals and reset confirmations come whole, as `textResponse` (§3.2). */

@@ -21,11 +21,7 @@ reply_workspace_error (RtxRequest   *req,
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) body = NULL;
   guint status = rtx_reply_status_for_error (RTX_SURFACE_STANDARD, error);
-  const char *message = status < 500 ? error->message
-                                     : _("Internal error; the runtime's log says more.");
-
-  if (status >= 500)
-    g_warning ("Workspace request failed: %s", error->message);
+  const char *message = rtx_reply_client_message (error, status);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "success");
