@@ -137,3 +137,25 @@ test('production: vectors.write is asked for before the first upsert', async () 
   assert.equal((await world.answerNextPrompt(true)).permission, 'vectors.write');
   assert.equal((await upserting).upserted, 1);
 });
+
+// embedAndStore sends all of a document's chunks in one upsert, which is soon larger than the
+// 1 MiB most JSON routes take: the upsert route takes up to 16 MiB.
+test('development: a long document goes in one upsert of more than 1 MiB', async () => {
+  const sdk = world.dev();
+  const workspaceId = 'long-report';
+  const texts = Array.from({ length: 800 },
+    (_, i) => `Section ${i} of the yearly report covers region ${i % 13} and item ${i * 7}.`);
+  const { embeddings } = await sdk.llm.embed(texts);
+  const body = JSON.stringify({
+    vectors: texts.map((text, i) => ({ id: `chunk_${i}`, vector: embeddings[i],
+      metadata: { text, documentId: 'report' } })),
+    workspaceId,
+  });
+  assert.ok(body.length > 1024 * 1024, `${body.length} bytes`);
+
+  const stored = await sdk.llm.embedAndStore({ texts, documentId: 'report', workspaceId });
+  assert.equal(stored.upserted, 800);
+  const { results } = await sdk.llm.vectors.query(embeddings[123], { workspaceId, topK: 1 });
+  assert.equal(results[0].metadata.text, texts[123]);
+  assert.equal((await sdk.llm.vectors.delete({ deleteAll: true, workspaceId })).deleted, 800);
+});
