@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
 
@@ -58,13 +60,14 @@ struct _RtxListener {
 struct _Conn {
   RtxListener       *listener;
   GSocketConnection *stream;    /* owned by its RtxConnStream, which outlives this */
+  GIOStream         *wrapper;   /* that RtxConnStream, as libsoup holds it (not owned) */
+  GSource           *eof_watch; /* while no request is served: see on_conn_readable_cb() */
   GSocketAddress    *remote;    /* the address libsoup reports for every message of this conn */
   GSource           *timer;
   gint64             deadline;  /* monotonic µs; 0: none */
   guint              n_requests;
   ConnState          state;
   gint64             waiting_since;
-  gboolean           evicted;
 };
 
 G_DEFINE_FINAL_TYPE (RtxListener, rtx_listener, G_TYPE_OBJECT)
@@ -163,10 +166,67 @@ timer_dispatch (GSource     *source,
 
 static GSourceFuncs timer_funcs = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
 
+/* Closes the connection now, whatever libsoup holds: the socket goes and the slot frees. */
+static void
+conn_close (Conn *conn)
+{
+  g_io_stream_close (conn->wrapper, NULL, NULL);
+}
+
+/* libsoup 3.2 reads a client's end of stream between requests and then does nothing: the
+ * socket stays in CLOSE-WAIT for good (a bare soup_server_listen_socket() server does the
+ * same), and every connection a client closes would keep a descriptor and a slot. So while
+ * no request is being served, the listener watches the socket itself, peeking without
+ * taking anything from libsoup: end of stream or an error closes the connection; data means
+ * a request is coming, and libsoup reads it. */
+static gboolean
+on_conn_readable_cb (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      user_data)
+{
+  Conn *conn = user_data;
+  char byte;
+  gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&conn->eof_watch, g_source_unref);
+  if (n <= 0)
+    conn_close (conn);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+conn_watch_eof (Conn *conn)
+{
+  GSocket *socket = g_socket_connection_get_socket (conn->stream);
+
+  if (conn->eof_watch != NULL)
+    return;
+
+  conn->eof_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_static_name (conn->eof_watch, "[rtx] connection end");
+  g_source_set_priority (conn->eof_watch, G_PRIORITY_HIGH);
+  g_source_set_callback (conn->eof_watch, G_SOURCE_FUNC (on_conn_readable_cb), conn, NULL);
+  g_source_attach (conn->eof_watch, g_main_context_get_thread_default ());
+}
+
+static void
+conn_unwatch_eof (Conn *conn)
+{
+  if (conn->eof_watch == NULL)
+    return;
+
+  g_source_destroy (conn->eof_watch);
+  g_clear_pointer (&conn->eof_watch, g_source_unref);
+}
+
 /* Deadlines move on every request; the timer is only moved when one comes earlier than it is
- * set for. When it fires early (the deadline moved on), it is set again. Shutting the socket
- * down makes libsoup's pending read or write fail, and libsoup then drops the connection as
- * it does for any client that goes away. */
+ * set for. When it fires early (the deadline moved on), it is set again. A connection with
+ * no request being served is closed outright. One whose request is under way is shut down:
+ * libsoup's pending read or write fails, it ends the request, and the connection, waiting
+ * again, is closed when its end of stream is seen. */
 static gboolean
 on_conn_timeout_cb (gpointer user_data)
 {
@@ -183,6 +243,10 @@ on_conn_timeout_cb (gpointer user_data)
 
   g_debug ("Closing a connection that was too slow or idle too long");
   conn->deadline = 0;
+  if (conn->state == CONN_WAITING) {
+    conn_close (conn);  /* frees @conn and destroys this source */
+    return G_SOURCE_REMOVE;
+  }
   g_socket_shutdown (g_socket_connection_get_socket (conn->stream), TRUE, TRUE, NULL);
   return G_SOURCE_CONTINUE;
 }
@@ -206,6 +270,7 @@ conn_arm (Conn *conn,
 static void
 conn_free (Conn *conn)
 {
+  conn_unwatch_eof (conn);
   g_source_destroy (conn->timer);
   g_source_unref (conn->timer);
   g_object_set_qdata (G_OBJECT (conn->remote), conn_quark, NULL);
@@ -276,41 +341,34 @@ on_request_started_cb (SoupServer        *server,
     conn->n_requests++;
 }
 
-static void
-evict (RtxListener *self,
-       Conn        *conn)
-{
-  conn->evicted = TRUE;
-  self->evictions++;
-  g_socket_shutdown (g_socket_connection_get_socket (conn->stream), TRUE, TRUE, NULL);
-}
-
 /* Full, with clients in the backlog: closes connections that hold a slot without a request
  * being served, so that the clients waiting get in. Those that have waited a second or more
  * go by the batch (a flood of silent connections clears fast); when there are none, the one
- * that has waited longest. A slot frees when libsoup has closed the socket. */
+ * that has waited longest. They are closed after the walk, which closing changes. */
 static void
 evict_waiting (RtxListener *self)
 {
   gint64 stale = g_get_monotonic_time () - G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) victims = g_ptr_array_new ();
   GHashTableIter iter;
   Conn *conn, *oldest = NULL;
-  guint evicted = 0;
 
   g_hash_table_iter_init (&iter, self->conns);
   while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL)) {
-    if (conn->state != CONN_WAITING || conn->evicted)
+    if (conn->state != CONN_WAITING)
       continue;
-    if (conn->waiting_since < stale && evicted < ACCEPT_BATCH) {
-      evict (self, conn);
-      evicted++;
-    } else if (oldest == NULL || conn->waiting_since < oldest->waiting_since) {
+    if (conn->waiting_since < stale && victims->len < ACCEPT_BATCH)
+      g_ptr_array_add (victims, conn);
+    else if (oldest == NULL || conn->waiting_since < oldest->waiting_since)
       oldest = conn;
-    }
   }
 
-  if (evicted == 0 && oldest != NULL)
-    evict (self, oldest);
+  if (victims->len == 0 && oldest != NULL)
+    g_ptr_array_add (victims, oldest);
+
+  self->evictions += victims->len;
+  for (guint i = 0; i < victims->len; i++)
+    conn_close (g_ptr_array_index (victims, i));
 }
 
 static void
@@ -326,6 +384,7 @@ on_request_done_cb (SoupServer        *server,
   conn->state = CONN_WAITING;
   conn->waiting_since = g_get_monotonic_time ();
   conn_arm (conn, RTX_LISTENER_IDLE_TIMEOUT_SEC);
+  conn_watch_eof (conn);
 }
 
 static void
@@ -360,11 +419,15 @@ accept_client (RtxListener *self,
   conn_arm (conn, RTX_LISTENER_HEADER_TIMEOUT_SEC);
 
   g_object_set_qdata (G_OBJECT (remote), conn_quark, conn);
+  conn->wrapper = G_IO_STREAM (stream);
   stream->conn = conn;
   g_hash_table_add (self->conns, conn);
 
-  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error)) {
     g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+    return;
+  }
+  conn_watch_eof (conn);
 }
 
 /* ---- Accepting --------------------------------------------------------------------------- */
@@ -647,6 +710,7 @@ rtx_listener_got_headers (RtxListener       *self,
     return;
 
   conn->state = CONN_SERVING;
+  conn_unwatch_eof (conn);
   conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED ||
       soup_message_headers_get_content_length (headers) > 0)

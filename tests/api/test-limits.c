@@ -486,6 +486,67 @@ test_connection_eviction (void)
   capped_stop (&capped);
 }
 
+/* A keep-alive client that leaves while the server waits for its next request: libsoup 3.2
+ * reads the end of stream and keeps the socket, so the listener must close it, or every such
+ * client would keep a descriptor and a slot for good. With three slots, ten clients in a row
+ * are all served only if each one's slot frees after it leaves. */
+typedef struct {
+  guint16   port;
+  guint     served;
+  gboolean  done;
+} Leaver;
+
+static gpointer
+leaver_thread (gpointer user_data)
+{
+  Leaver *leaver = user_data;
+  static const char request[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  struct timeval timeout = { 5, 0 };
+
+  for (guint i = 0; i < 10; i++) {
+    int fd = connect_fd (leaver->port);
+    char reply[256];
+    gssize length;
+
+    if (fd < 0)
+      break;
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    length = send (fd, request, sizeof request - 1, 0) == sizeof request - 1
+             ? recv (fd, reply, sizeof reply - 1, 0) : -1;
+    if (length > 0) {
+      reply[length] = '\0';
+      if (g_str_has_prefix (reply, "HTTP/1.1 200"))
+        leaver->served++;
+    }
+    g_usleep (20 * 1000);  /* the server is back to waiting when the client goes */
+    close (fd);
+  }
+  leaver->done = TRUE;
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static void
+test_keepalive_client_leaves (void)
+{
+  Capped capped = { 0 };
+  Leaver leaver = { 0 };
+  GThread *thread;
+
+  capped_start (&capped, 3);
+  leaver.port = capped.port;
+  thread = g_thread_new ("leaver", leaver_thread, &leaver);
+  rtx_test_wait_for (&leaver.done, 120000);
+  g_thread_join (thread);
+  g_assert_cmpuint (leaver.served, ==, 10);
+
+  for (guint waited = 0; rtx_listener_get_n_connections (capped.listener) > 0 && waited < 5000;
+       waited += 50)
+    iterate_for (50);
+  g_assert_cmpuint (rtx_listener_get_n_connections (capped.listener), ==, 0);
+  capped_stop (&capped);
+}
+
 /* ---- Out of descriptors ------------------------------------------------------------------ */
 
 typedef struct {
@@ -577,6 +638,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/rtx/api/limits/connection-cap", test_connection_cap);
   g_test_add_func ("/rtx/api/limits/connection-eviction", test_connection_eviction);
+  g_test_add_func ("/rtx/api/limits/keepalive-client-leaves", test_keepalive_client_leaves);
 
   return g_test_run ();
 }
