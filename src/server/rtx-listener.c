@@ -202,7 +202,7 @@ conn_watch_eof (Conn *conn)
 {
   GSocket *socket = g_socket_connection_get_socket (conn->stream);
 
-  if (conn->eof_watch != NULL)
+  if (conn->eof_watch != NULL || conn->state != CONN_WAITING)
     return;
 
   conn->eof_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
@@ -427,7 +427,9 @@ accept_client (RtxListener *self,
     g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
     return;
   }
-  conn_watch_eof (conn);
+  /* libsoup may have served a request already in the socket, and closed the connection. */
+  if (stream->conn != NULL)
+    conn_watch_eof (stream->conn);
 }
 
 /* ---- Accepting --------------------------------------------------------------------------- */
@@ -482,9 +484,10 @@ on_incoming_cb (GSocket      *socket,
         return G_SOURCE_CONTINUE;
 
       /* Full, and a client waits in the backlog: it is taken in when a connection closes,
-       * and one that holds a slot without being served is made to close now. */
-      evict_waiting (self);
+       * and one that holds a slot without being served is closed now (which starts
+       * accepting again, so accepting stops first). */
       stop_accepting (self);
+      evict_waiting (self);
       return G_SOURCE_REMOVE;
     }
 
