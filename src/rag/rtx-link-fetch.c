@@ -418,7 +418,10 @@ rtx_link_fetch (const char              *url,
   for (guint hops = 0; hops <= policy->max_redirects; hops++) {
     g_autoptr(SoupMessage) msg = NULL;
     gboolean at_origin = same_origin (uri, origin);
-    g_autoptr(GInputStream) stream = send_one (session, uri, headers,
+    /* The client's own headers (scraperHeaders) may carry its credentials for the link's
+     * site, like a named credential: they go to that origin only, as browsers drop
+     * Authorization on a cross-origin redirect. */
+    g_autoptr(GInputStream) stream = send_one (session, uri, at_origin ? headers : NULL,
                                                at_origin ? credential : NULL, policy, &msg,
                                                cancellable, error);
     guint status;

@@ -386,6 +386,28 @@ test_header_stays_on_origin (Fixture       *fixture,
   g_assert_false (tree_contains (fixture->api.data_dir, secret));
 }
 
+/* The client's own scraperHeaders reach the link's origin, and not another origin it
+ * redirects to. */
+static void
+test_client_headers_stay_on_origin (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *secret = new_secret ("client-token");
+  g_autofree char *body = g_strdup_printf ("{\"link\":\"http://127.0.0.1:%u/to-elsewhere\","
+                                           "\"scraperHeaders\":{\"Authorization\":\"Bearer %s\"}}",
+                                           fixture->origin_port, secret);
+  g_autoptr(RtxApiResponse) r = NULL;
+
+  fixture->expected_header = g_strdup_printf ("Authorization: Bearer %s", secret);
+  r = call_as (fixture, fixture->admin_bearer, "POST", "/api/v1/document/upload-link", body);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpuint (fixture->at_origin.hits, ==, 1);
+  g_assert_true (authorized (fixture));
+  g_assert_cmpuint (fixture->at_elsewhere.hits, ==, 1);
+  g_assert_null (fixture->at_elsewhere.authorization);
+  g_assert_nonnull (strstr (rtx_api_string (r, "documents.0.pageContent"), "storks"));
+}
+
 /* ---- Query credentials ----------------------------------------------------------------- */
 
 /* A query credential goes into the origin's URL only: not into the stored document (URL,
@@ -489,6 +511,7 @@ main (int    argc,
 
   ADD ("header-types", test_header_types);
   ADD ("header-stays-on-origin", test_header_stays_on_origin);
+  ADD ("client-headers-stay-on-origin", test_client_headers_stay_on_origin);
   ADD ("query-stays-on-origin", test_query_stays_on_origin);
   ADD ("refused-before-fetch", test_refused_before_fetch);
 
