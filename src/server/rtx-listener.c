@@ -3,8 +3,8 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -207,7 +207,6 @@ conn_watch_eof (Conn *conn)
 
   conn->eof_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_static_name (conn->eof_watch, "[rtx] connection end");
-  g_source_set_priority (conn->eof_watch, G_PRIORITY_HIGH);
   g_source_set_callback (conn->eof_watch, G_SOURCE_FUNC (on_conn_readable_cb), conn, NULL);
   g_source_attach (conn->eof_watch, g_main_context_get_thread_default ());
 }
