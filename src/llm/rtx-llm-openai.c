@@ -30,9 +30,14 @@
 #define READ_SIZE 8192
 #define MAX_ERROR_BODY 4096
 #define MAX_LINE (1024 * 1024)
-/* Reads per wake-up, so that the tokens parsed so far are written out between rounds and
- * other streams get their turn. */
-#define MAX_NONBLOCKING_READS 64
+/* Bytes read per turn of the main loop: the tokens they hold go out as one chunk that the
+ * client parses while the next turn is read (a 1000-token burst read whole before its first
+ * write would make the client wait for all of it), and other streams get their turn. */
+#define TURN_BYTES (32 * 1024)
+/* A turn that stopped early resumes just below the default priority: libsoup writes what the
+ * turn produced from two default-priority sources (the unpause, then the socket's), and those
+ * must run before the next turn, or the next read delays the first token by a whole burst. */
+#define READ_AGAIN_PRIORITY (G_PRIORITY_DEFAULT + 1)
 /* After [DONE], how long the rest of the body (the chunked terminator) may take to arrive
  * before the connection is given up rather than reused. */
 #define DRAIN_TIMEOUT_MS 2000
@@ -732,14 +737,14 @@ typedef enum {
   READ_DONE,    /* the task has been returned */
 } ReadState;
 
-/* Reads what is there now, in a bounded number of rounds. */
+/* Reads what is there now, up to TURN_BYTES. */
 static ReadState
 read_available (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
   char buffer[READ_SIZE];
 
-  for (guint round = 0; round < MAX_NONBLOCKING_READS; round++) {
+  for (gsize turn = 0; turn < TURN_BYTES;) {
     g_autoptr(GError) error = NULL;
     gsize had = call->text->len;
     gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (call->input),
@@ -755,6 +760,7 @@ read_available (GTask *task)
     call->last_activity_us = g_get_monotonic_time ();
     if (!consume (task, buffer, (gsize) n))
       return READ_DONE;
+    turn += (gsize) n;
     /* The first token goes out before anything else is read. */
     if (had == 0 && call->text->len > 0)
       return READ_AGAIN;
@@ -799,7 +805,7 @@ pump (GTask *task)
   case READ_AGAIN:
     if (call->again == NULL) {
       call->again = g_idle_source_new ();
-      g_source_set_priority (call->again, G_PRIORITY_DEFAULT);
+      g_source_set_priority (call->again, READ_AGAIN_PRIORITY);
       g_source_set_callback (call->again, on_read_again_cb, task, NULL);
       g_source_attach (call->again, g_main_context_get_thread_default ());
     }
