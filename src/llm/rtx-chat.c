@@ -177,7 +177,7 @@ typedef struct {
   gpointer         token_data;
   RtxLlmProvider  *provider;
   GPtrArray       *sources;
-  GString         *generated;
+  GString         *generated;   /* escaped, as the pieces came: decoded only if cancelled */
   gint64           started_us;
 } ChatJob;
 
@@ -434,12 +434,12 @@ build_request (ChatJob *job)
 }
 
 static void
-on_token (const char *token,
-          gpointer    user_data)
+on_token (const RtxLlmToken *token,
+          gpointer           user_data)
 {
   ChatJob *job = user_data;
 
-  g_string_append (job->generated, token);
+  g_string_append_len (job->generated, token->json, token->json_len);
   if (job->on_token != NULL)
     job->on_token (token, job->token_data);
 }
@@ -480,7 +480,10 @@ on_chat_done_cb (GObject      *source,
   if (answer == NULL) {
     /* A client that went away keeps what was generated (§3.2). */
     if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && job->generated->len > 0) {
-      output = output_new (job, job->generated->str);
+      RtxLlmToken generated = { job->generated->str, job->generated->len };
+      g_autofree char *text = rtx_llm_token_dup_text (&generated);
+
+      output = output_new (job, text);
       fill_metrics (job, output, NULL);
       store_and_return (task, job, output, TRUE, error);
       return;
@@ -490,8 +493,8 @@ on_chat_done_cb (GObject      *source,
     return;
   }
 
-  /* Providers that do not stream give the whole text; streamed ones gave the same pieces. */
-  output = output_new (job, job->generated->len > 0 ? job->generated->str : answer->text);
+  /* The whole text, which streamed providers gave in pieces too. */
+  output = output_new (job, answer->text);
   fill_metrics (job, output, answer);
   store_and_return (task, job, output, TRUE, NULL);
 }

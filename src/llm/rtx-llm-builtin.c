@@ -213,14 +213,12 @@ emit_tokens (const char      *text,
 
   for (const char *p = text; *p != '\0'; p++) {
     if ((*p == ' ' || *p == '\n') && p > start && p[-1] != ' ' && p[-1] != '\n') {
-      g_autofree char *piece = g_strndup (start, p - start);
-
-      on_token (piece, token_data);
+      rtx_llm_token_emit (on_token, token_data, start, p - start);
       start = p;
     }
   }
   if (*start != '\0')
-    on_token (start, token_data);
+    rtx_llm_token_emit (on_token, token_data, start, strlen (start));
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "rtx-embedder-builtin.h"
 #include "rtx-error.h"
 #include "rtx-http-stream.h"
+#include "rtx-json-text.h"
 #include "rtx-llm-openai.h"
 #include "rtx-openai-chunk.h"
 
@@ -88,7 +89,7 @@ typedef struct {
 
   GString         *pending;       /* bytes not yet split into lines */
   GString         *event_data;    /* the data lines of the current SSE event */
-  GString         *text;
+  GString         *text;          /* the reply (escaped while streaming) */
   GByteArray      *whole;         /* non-streamed body */
   RtxOpenaiChunk   chunk;         /* reused for every event */
   char            *finish_reason;
@@ -295,10 +296,13 @@ handle_event (Call        *call,
   if (!chunk->has_choice)
     return TRUE;   /* e.g. the usage-only last chunk */
 
-  if (chunk->content->len > 0) {
-    g_string_append_len (call->text, chunk->content->str, chunk->content->len);
-    if (call->on_token != NULL)
-      call->on_token (chunk->content->str, call->token_data);
+  if (chunk->content_json_len > 0) {
+    g_string_append_len (call->text, chunk->content_json, chunk->content_json_len);
+    if (call->on_token != NULL) {
+      RtxLlmToken token = { chunk->content_json, chunk->content_json_len };
+
+      call->on_token (&token, call->token_data);
+    }
   }
 
   if (chunk->finish_reason->len > 0) {
@@ -395,7 +399,14 @@ return_chat (GTask *task,
 {
   RtxLlmResult *result = g_new0 (RtxLlmResult, 1);
 
-  result->text = g_strdup (call->text->str);
+  if (call->stream) {
+    GString *text = g_string_sized_new (call->text->len);
+
+    rtx_json_text_unescape (text, call->text->str, call->text->len);
+    result->text = g_string_free (text, FALSE);
+  } else {
+    result->text = g_strdup (call->text->str);
+  }
   result->finish_reason = g_strdup (call->finish_reason != NULL ? call->finish_reason : "stop");
   result->model = g_strdup (call->model != NULL ? call->model
                                                 : rtx_llm_provider_get_model (RTX_LLM_PROVIDER (call->self)));
@@ -535,7 +546,7 @@ finish_whole (GTask *task,
       return;
     }
     if (call->on_token != NULL && call->text->len > 0)
-      call->on_token (call->text->str, call->token_data);
+      rtx_llm_token_emit (call->on_token, call->token_data, call->text->str, call->text->len);
     return_chat (task, call);
     break;
   case CALL_EMBED: {

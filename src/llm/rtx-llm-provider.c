@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "rtx-context.h"
+#include "rtx-json-text.h"
 #include "rtx-llm-provider.h"
 
 /**
@@ -102,6 +103,33 @@ rtx_llm_result_free (RtxLlmResult *result)
   g_free (result->finish_reason);
   g_free (result->model);
   g_free (result);
+}
+
+/* The text a piece stands for (decoded), for the callers that build their events with a
+ * JsonBuilder rather than from the escaped text. */
+char *
+rtx_llm_token_dup_text (const RtxLlmToken *token)
+{
+  GString *text = g_string_sized_new (token->json_len);
+
+  rtx_json_text_unescape (text, token->json, token->json_len);
+  return g_string_free (text, FALSE);
+}
+
+/* Gives @func the piece of text @text (valid UTF-8), escaped as an #RtxLlmToken. */
+void
+rtx_llm_token_emit (RtxLlmTokenFunc  func,
+                    gpointer         user_data,
+                    const char      *text,
+                    gsize            length)
+{
+  g_autoptr(GString) json = g_string_sized_new (length + 8);
+  RtxLlmToken token;
+
+  rtx_json_text_escape (json, text, length);
+  token.json = json->str;
+  token.json_len = json->len;
+  func (&token, user_data);
 }
 
 void

@@ -88,14 +88,34 @@ const float *rtx_embeddings_get_vector (RtxEmbeddings *embeddings,
                                         guint          index);
 
 /**
+ * RtxLlmToken:
+ * @json: the piece, as the text between the quotes of a JSON string: escaped as JSON requires,
+ *   UTF-8, with no escape of a lone surrogate or U+0000. Events are written with it as it is
+ *   (a relayed piece stays the upstream's own escaped bytes, never decoded and escaped again).
+ * @json_len: its length in bytes
+ *
+ * One piece of a streamed reply. Valid only during the #RtxLlmTokenFunc call.
+ */
+typedef struct {
+  const char *json;
+  gsize       json_len;
+} RtxLlmToken;
+
+/**
  * RtxLlmTokenFunc:
  * @token: the next piece of the reply
  * @user_data: the data given with the call
  *
  * Called on the caller's main context for each piece of a streamed reply.
  */
-typedef void (*RtxLlmTokenFunc) (const char *token,
-                                 gpointer    user_data);
+typedef void (*RtxLlmTokenFunc) (const RtxLlmToken *token,
+                                 gpointer           user_data);
+
+char *rtx_llm_token_dup_text (const RtxLlmToken *token) G_GNUC_WARN_UNUSED_RESULT;
+void  rtx_llm_token_emit     (RtxLlmTokenFunc    func,
+                              gpointer           user_data,
+                              const char        *text,
+                              gsize              length);
 
 #define RTX_TYPE_LLM_PROVIDER (rtx_llm_provider_get_type ())
 G_DECLARE_DERIVABLE_TYPE (RtxLlmProvider, rtx_llm_provider, RTX, LLM_PROVIDER, GObject)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rtx-json-text.h"
 #include "rtx-openai-chunk.h"
 
 /*
@@ -11,6 +12,11 @@
  * event as JSON (RFC 8259, UTF-8) and keeps only the members the relay uses, without building
  * a tree: a relayed stream parses one event per token, and a JsonParser spends most of the
  * relay's time on nodes, hash tables and allocations that are thrown away at once.
+ *
+ * The content is not decoded: it is kept as the escaped text it came as, which the relay
+ * copies into its own events and decodes once, at the end, for the stored reply. UTF-8 is
+ * checked inside strings only, where bytes above 0x7f may be (anywhere else they are not
+ * JSON), rather than in a second pass over the event.
  */
 
 #define MAX_DEPTH 128
@@ -31,13 +37,16 @@ typedef struct {
   guint           depth;
   GString        *key;
   RtxOpenaiChunk *chunk;
+  gboolean        not_text;   /* the last string had an escape that is not text */
 } Scanner;
 
-/* Where a member's value goes: a context for containers, a string or a number to fill. */
+/* Where a member's value goes: a context for containers, a string or a number to fill, or
+ * (raw) the content's escaped text. */
 typedef struct {
-  Context  context;
-  GString *string;
-  gint64  *number;
+  Context   context;
+  GString  *string;
+  gint64   *number;
+  gboolean  raw;
 } Target;
 
 static gboolean scan_value (Scanner *sc, Target target);
@@ -46,7 +55,8 @@ void
 rtx_openai_chunk_init (RtxOpenaiChunk *chunk)
 {
   memset (chunk, 0, sizeof *chunk);
-  chunk->content = g_string_new (NULL);
+  chunk->content_json = "";
+  chunk->content_buf = g_string_new (NULL);
   chunk->finish_reason = g_string_new (NULL);
   chunk->model = g_string_new (NULL);
   chunk->error_message = g_string_new (NULL);
@@ -58,8 +68,8 @@ rtx_openai_chunk_init (RtxOpenaiChunk *chunk)
 void
 rtx_openai_chunk_clear (RtxOpenaiChunk *chunk)
 {
-  if (chunk->content != NULL)
-    g_string_free (chunk->content, TRUE);
+  if (chunk->content_buf != NULL)
+    g_string_free (chunk->content_buf, TRUE);
   if (chunk->finish_reason != NULL)
     g_string_free (chunk->finish_reason, TRUE);
   if (chunk->model != NULL)
@@ -74,7 +84,8 @@ rtx_openai_chunk_clear (RtxOpenaiChunk *chunk)
 static void
 chunk_reset (RtxOpenaiChunk *chunk)
 {
-  g_string_truncate (chunk->content, 0);
+  chunk->content_json = "";
+  chunk->content_json_len = 0;
   g_string_truncate (chunk->finish_reason, 0);
   g_string_truncate (chunk->model, 0);
   g_string_truncate (chunk->error_message, 0);
@@ -91,82 +102,32 @@ skip_space (Scanner *sc)
     sc->p++;
 }
 
-static gint
-hex_digit (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* Four hex digits after `\u`. */
-static gboolean
-scan_hex4 (Scanner  *sc,
-           gunichar *out)
-{
-  gunichar value = 0;
-
-  if (sc->end - sc->p < 4)
-    return FALSE;
-  for (guint i = 0; i < 4; i++) {
-    gint digit = hex_digit (sc->p[i]);
-
-    if (digit < 0)
-      return FALSE;
-    value = value << 4 | (gunichar) digit;
-  }
-  sc->p += 4;
-  *out = value;
-  return TRUE;
-}
-
 /* One escape sequence, the backslash already read. */
 static gboolean
 scan_escape (Scanner *sc,
              GString *out)
 {
   gunichar c;
+  gboolean is_text;
 
-  if (sc->p >= sc->end)
+  if (!rtx_json_text_read_escape (&sc->p, sc->end, &c, &is_text))
     return FALSE;
-  switch (*sc->p++) {
-  case '"':  c = '"'; break;
-  case '\\': c = '\\'; break;
-  case '/':  c = '/'; break;
-  case 'b':  c = '\b'; break;
-  case 'f':  c = '\f'; break;
-  case 'n':  c = '\n'; break;
-  case 'r':  c = '\r'; break;
-  case 't':  c = '\t'; break;
-  case 'u':
-    if (!scan_hex4 (sc, &c))
-      return FALSE;
-    /* A surrogate pair is one character; a lone surrogate is not text. */
-    if (c >= 0xd800 && c < 0xdc00 && sc->end - sc->p >= 6 && sc->p[0] == '\\' && sc->p[1] == 'u') {
-      const char *back = sc->p;
-      gunichar low;
-
-      sc->p += 2;
-      if (!scan_hex4 (sc, &low))
-        return FALSE;
-      if (low >= 0xdc00 && low < 0xe000)
-        c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-      else
-        sc->p = back;
-    }
-    if (c >= 0xd800 && c < 0xe000)
-      c = 0xfffd;
-    break;
-  default:
-    return FALSE;
-  }
+  if (!is_text)
+    sc->not_text = TRUE;
   if (out != NULL)
     g_string_append_unichar (out, c);
   return TRUE;
+}
+
+/* A run of bytes above 0x7f inside a string: whole UTF-8 characters, or not JSON. */
+static gboolean
+scan_utf8 (Scanner *sc)
+{
+  const char *start = sc->p;
+
+  while (sc->p < sc->end && (guchar) *sc->p >= 0x80)
+    sc->p++;
+  return g_utf8_validate_len (start, sc->p - start, NULL);
 }
 
 /* A string, the opening quote at sc->p; unescaped into @out when it is not %NULL. */
@@ -189,6 +150,11 @@ scan_string (Scanner *sc,
     }
     if (c < 0x20)
       return FALSE;
+    if (c >= 0x80) {
+      if (!scan_utf8 (sc))
+        return FALSE;
+      continue;
+    }
     if (c == '\\') {
       if (out != NULL)
         g_string_append_len (out, run, sc->p - run);
@@ -211,7 +177,7 @@ scan_key (Scanner     *sc,
 {
   const char *start = sc->p + 1, *q = start;
 
-  while (q < sc->end && *q != '"' && *q != '\\' && (guchar) *q >= 0x20)
+  while (q < sc->end && *q != '"' && *q != '\\' && (guchar) *q >= 0x20 && (guchar) *q < 0x80)
     q++;
   if (q < sc->end && *q == '"') {
     *key = start;
@@ -301,38 +267,38 @@ member_target (Scanner    *sc,
                gsize       length)
 {
   RtxOpenaiChunk *chunk = sc->chunk;
-  Target none = { CTX_OTHER, NULL, NULL };
+  Target none = { CTX_OTHER, NULL, NULL, FALSE };
 
   switch (context) {
   case CTX_ROOT:
     if (KEY_IS ("choices"))
-      return (Target) { CTX_CHOICES, NULL, NULL };
+      return (Target) { CTX_CHOICES, NULL, NULL, FALSE };
     if (KEY_IS ("model"))
-      return (Target) { CTX_OTHER, chunk->model, NULL };
+      return (Target) { CTX_OTHER, chunk->model, NULL, FALSE };
     if (KEY_IS ("usage"))
-      return (Target) { CTX_USAGE, NULL, NULL };
+      return (Target) { CTX_USAGE, NULL, NULL, FALSE };
     if (KEY_IS ("error"))
-      return (Target) { CTX_ERROR, NULL, NULL };
+      return (Target) { CTX_ERROR, NULL, NULL, FALSE };
     break;
   case CTX_CHOICE:
     if (KEY_IS ("delta"))
-      return (Target) { CTX_DELTA, NULL, NULL };
+      return (Target) { CTX_DELTA, NULL, NULL, FALSE };
     if (KEY_IS ("finish_reason"))
-      return (Target) { CTX_OTHER, chunk->finish_reason, NULL };
+      return (Target) { CTX_OTHER, chunk->finish_reason, NULL, FALSE };
     break;
   case CTX_DELTA:
     if (KEY_IS ("content"))
-      return (Target) { CTX_OTHER, chunk->content, NULL };
+      return (Target) { CTX_OTHER, NULL, NULL, TRUE };
     break;
   case CTX_USAGE:
     if (KEY_IS ("prompt_tokens"))
-      return (Target) { CTX_OTHER, NULL, &chunk->prompt_tokens };
+      return (Target) { CTX_OTHER, NULL, &chunk->prompt_tokens, FALSE };
     if (KEY_IS ("completion_tokens"))
-      return (Target) { CTX_OTHER, NULL, &chunk->completion_tokens };
+      return (Target) { CTX_OTHER, NULL, &chunk->completion_tokens, FALSE };
     break;
   case CTX_ERROR:
     if (KEY_IS ("message"))
-      return (Target) { CTX_OTHER, chunk->error_message, NULL };
+      return (Target) { CTX_OTHER, chunk->error_message, NULL, FALSE };
     break;
   case CTX_OTHER:
   case CTX_CHOICES:
@@ -354,7 +320,7 @@ scan_object (Scanner *sc,
   }
 
   while (sc->p < sc->end) {
-    Target target = { CTX_OTHER, NULL, NULL };
+    Target target = { CTX_OTHER, NULL, NULL, FALSE };
 
     if (*sc->p != '"')
       return FALSE;
@@ -404,7 +370,7 @@ scan_array (Scanner *sc,
   }
 
   while (sc->p < sc->end) {
-    Target target = { CTX_OTHER, NULL, NULL };
+    Target target = { CTX_OTHER, NULL, NULL, FALSE };
 
     /* Only the first choice is read, and only when it is an object. */
     if (context == CTX_CHOICES && index == 0 && *sc->p == '{') {
@@ -426,6 +392,32 @@ scan_array (Scanner *sc,
     skip_space (sc);
   }
   return FALSE;
+}
+
+/* The content: validated and kept as the escaped text it is. An escape that is valid JSON but
+ * not text (a lone surrogate, U+0000) would make clients differ on what the text is; such a
+ * content is written anew from its decoded text, which has U+FFFD there. */
+static gboolean
+scan_content (Scanner *sc)
+{
+  RtxOpenaiChunk *chunk = sc->chunk;
+  const char *start = sc->p + 1;
+
+  sc->not_text = FALSE;
+  if (!scan_string (sc, NULL))
+    return FALSE;
+  chunk->content_json = start;
+  chunk->content_json_len = sc->p - 1 - start;
+  if (sc->not_text) {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    rtx_json_text_unescape (text, chunk->content_json, chunk->content_json_len);
+    g_string_truncate (chunk->content_buf, 0);
+    rtx_json_text_escape (chunk->content_buf, text->str, text->len);
+    chunk->content_json = chunk->content_buf->str;
+    chunk->content_json_len = chunk->content_buf->len;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -455,6 +447,8 @@ scan_value (Scanner *sc,
   case '"':
     if (target.context == CTX_ERROR)
       sc->chunk->has_error = TRUE;
+    if (target.raw)
+      return scan_content (sc);
     if (target.string != NULL)
       g_string_truncate (target.string, 0);
     return scan_string (sc, target.string);
@@ -466,6 +460,10 @@ scan_value (Scanner *sc,
     /* A null member is as good as an absent one (`"content": null`, `"error": null`). */
     if (target.string != NULL)
       g_string_truncate (target.string, 0);
+    if (target.raw) {
+      sc->chunk->content_json = "";
+      sc->chunk->content_json_len = 0;
+    }
     return scan_literal (sc, "null");
   default:
     if (*sc->p == '-' || g_ascii_isdigit (*sc->p)) {
@@ -491,13 +489,10 @@ rtx_openai_chunk_parse (RtxOpenaiChunk *chunk,
                         const char     *data,
                         gsize           length)
 {
-  Scanner sc = { data, data + length, 0, chunk->key, chunk };
-  Target root = { CTX_ROOT, NULL, NULL };
+  Scanner sc = { data, data + length, 0, chunk->key, chunk, FALSE };
+  Target root = { CTX_ROOT, NULL, NULL, FALSE };
 
   chunk_reset (chunk);
-  if (!g_utf8_validate_len (data, length, NULL))
-    return FALSE;
-
   skip_space (&sc);
   if (sc.p >= sc.end || *sc.p != '{' || !scan_value (&sc, root))
     return FALSE;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rtx-event-stream.h"
+#include "rtx-json-text.h"
 #include "rtx-listener.h"
 
 /**
@@ -301,6 +302,33 @@ rtx_event_stream_send_data_len (RtxEventStream *self,
   write_raw (self, "\n\n", 2);
 }
 
+/**
+ * rtx_event_stream_begin_data:
+ *
+ * Starts a `data:` event whose text the caller appends to the returned buffer, then ends with
+ * rtx_event_stream_end_data(): the per-token path of a relayed stream, written in place with
+ * no copy. The text must be one line (JSON is).
+ *
+ * Returns: (transfer none) (nullable): where to append, or %NULL when the stream is closed
+ *   (then rtx_event_stream_end_data() is not called)
+ */
+GString *
+rtx_event_stream_begin_data (RtxEventStream *self)
+{
+  g_return_val_if_fail (RTX_IS_EVENT_STREAM (self), NULL);
+
+  if (!self->open)
+    return NULL;
+  g_string_append_len (self->pending, "data: ", 6);
+  return self->pending;
+}
+
+void
+rtx_event_stream_end_data (RtxEventStream *self)
+{
+  write_raw (self, "\n\n", 2);
+}
+
 /* Sends `event: <event>\ndata: <data>\n\n`: a named event (the SDK's `error`, and the TTS
  * stream's `chunk`, `info` and `done`). @event and @data must be one line each. */
 void
@@ -351,37 +379,13 @@ rtx_event_stream_close (RtxEventStream *self)
  * @out: where to write
  * @text: valid UTF-8
  *
- * Appends @text as a JSON string literal (quotes included), escaping what JSON requires. The
- * per-token events of a stream are written with this rather than a JsonBuilder: it is the hot
- * path of a relayed stream.
+ * Appends @text as a JSON string literal (quotes included), escaping what JSON requires.
  */
 void
 rtx_json_append_string (GString    *out,
                         const char *text)
 {
-  static const char hex[] = "0123456789abcdef";
-  const char *run = text;
-
   g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++) {
-    guchar c = (guchar) *p;
-
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    g_string_append_len (out, run, p - run);
-    run = p + 1;
-    switch (c) {
-    case '"':  g_string_append (out, "\\\""); break;
-    case '\\': g_string_append (out, "\\\\"); break;
-    case '\n': g_string_append (out, "\\n"); break;
-    case '\r': g_string_append (out, "\\r"); break;
-    case '\t': g_string_append (out, "\\t"); break;
-    default:
-      g_string_append (out, "\\u00");
-      g_string_append_c (out, hex[c >> 4]);
-      g_string_append_c (out, hex[c & 0xf]);
-    }
-  }
-  g_string_append (out, run);
+  rtx_json_text_escape (out, text, strlen (text));
   g_string_append_c (out, '"');
 }

@@ -21,6 +21,8 @@ void            rtx_event_stream_send_data  (RtxEventStream    *self,
 void            rtx_event_stream_send_data_len (RtxEventStream *self,
                                                 const char     *data,
                                                 gsize           length);
+GString        *rtx_event_stream_begin_data (RtxEventStream    *self);
+void            rtx_event_stream_end_data   (RtxEventStream    *self);
 void            rtx_event_stream_send_event (RtxEventStream    *self,
                                              const char        *event,
                                              const char        *data);

@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 
-import { startUpstream, SCRIPT_TEXT } from './scripted-upstream.mjs';
-import { api, createKey, dataDir, startRuntime } from './lib.mjs';
+import { startUpstream, SCRIPT_TEXT, ESCAPED_TOKENS, NOT_TEXT_TOKENS } from './scripted-upstream.mjs';
+import { api, createKey, dataDir, sseEvents, startRuntime } from './lib.mjs';
 
 let upstream;
 let runtime;
@@ -194,4 +194,35 @@ test('vector stores list the workspaces', async () => {
   assert.deepEqual(r.json.data.map((s) => s.id).sort(), ['alpha-notes', 'beta', 'offline', 'warm']);
   assert.equal(r.json.data[0].object, 'vector_store');
   assert.equal(r.json.has_more, false);
+});
+
+// The relay copies the upstream's escaped text into its own events without decoding it; what
+// a client decodes and what is stored must still be the text the upstream meant.
+test('escaped content is relayed byte for byte, and stored decoded', async () => {
+  const created = await api(runtime.url, key, 'POST', '/api/v1/workspace/new',
+    { name: 'Escapes', chatModel: 'script-escapes' });
+  assert.equal(created.status, 200, created.text);
+  const text = [...ESCAPED_TOKENS, ...NOT_TEXT_TOKENS].map(([, t]) => t).join('');
+
+  const r = await api(runtime.url, key, 'POST', '/api/v1/openai/chat/completions',
+    { model: 'escapes', messages: [{ role: 'user', content: 'escape please' }], stream: true });
+  assert.equal(r.status, 200, r.text);
+  for (const [json] of ESCAPED_TOKENS) assert.ok(r.text.includes(`"content":"${json}"`), json);
+  // Valid JSON that is not text reaches the client as the text it is stored as.
+  for (const [json] of NOT_TEXT_TOKENS) assert.ok(!r.text.includes(json), json);
+  const chunks = sseEvents(r.text).filter((d) => d !== '[DONE]').map((d) => JSON.parse(d));
+  assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), text);
+
+  // The standard surface's stream carries the same text in its envelope.
+  const standard = await api(runtime.url, key, 'POST', '/api/v1/workspace/escapes/stream-chat',
+    { message: 'again please' });
+  assert.equal(standard.status, 200, standard.text);
+  for (const [json] of ESCAPED_TOKENS) assert.ok(standard.text.includes(`"textResponse":"${json}"`), json);
+  const events = sseEvents(standard.text).map((d) => JSON.parse(d));
+  assert.equal(events.filter((e) => e.type === 'textResponseChunk').map((e) => e.textResponse).join(''), text);
+
+  const history = await api(runtime.url, key, 'GET', '/api/v1/workspace/escapes/chats');
+  assert.equal(history.status, 200, history.text);
+  const replies = history.json.history.filter((m) => m.role === 'assistant').map((m) => m.content);
+  assert.deepEqual(replies, [text, text]);
 });

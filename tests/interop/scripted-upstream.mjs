@@ -18,6 +18,8 @@
 //   script-refuse-key              answers 401 unless the request carries the expected key
 //   script-xss                     streams XSS_PAYLOADS, one token each, for the tests that
 //                                  prove model output is shown as text and never run
+//   script-escapes                 streams ESCAPED_TOKENS then NOT_TEXT_TOKENS, each written as
+//                                  the JSON text given there (escapes and all)
 // Every request is recorded (method, path, body, authorization); a request whose client goes
 // away before the answer is complete is recorded in `cancelled`.
 //
@@ -57,6 +59,23 @@ export const XSS_PAYLOADS = [
   "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('xss25')\">",
   "<img src=x onerror=\"document.title='pwned'\">",
 ];
+// Tokens as the JSON text a server may write them, with the text each stands for: a relay
+// forwards the first byte for byte (script-escapes) and stores the second.
+export const ESCAPED_TOKENS = [
+  ['caf\\u00e9 ', 'caf\u00e9 '],
+  ['\\ud83d\\ude00 \\uD83D\\uDE00 ', '\u{1F600} \u{1F600} '],
+  ['\\"quoted\\" ', '"quoted" '],
+  ['back\\\\slash\\/ ', 'back\\slash/ '],
+  ['tab\\there\\r\\n', 'tab\there\r\n'],
+  ['\\u2028sep\\u0007 ', '\u2028sep\u0007 '],
+  ['na\u00efve \u4e2d ', 'na\u00efve \u4e2d '],
+];
+// Valid JSON that is not text (a lone surrogate, U+0000): the text has U+FFFD there.
+export const NOT_TEXT_TOKENS = [
+  ['lone\\ud800 ', 'lone\uFFFD '],
+  ['nul\\u0000end', 'nul\uFFFDend'],
+];
+
 export const EMBED_DIM = 8;
 
 function chunk(id, model, delta, finish = null, usage = undefined) {
@@ -172,6 +191,17 @@ export function startUpstream({ port = 0, expectedKey = 'sk-scripted' } = {}) {
       return;
     }
 
+    if (model === 'script-escapes') tokens = [...ESCAPED_TOKENS, ...NOT_TEXT_TOKENS].map(([, text]) => text);
+    if (model === 'script-escapes' && body?.stream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const [json] of [...ESCAPED_TOKENS, ...NOT_TEXT_TOKENS]) {
+        res.write(`data: {"id":"${id}","object":"chat.completion.chunk","created":0,"model":"${model}",`
+                  + `"choices":[{"index":0,"delta":{"content":"${json}"},"finish_reason":null}]}\n\n`);
+      }
+      res.write(`data: ${JSON.stringify(chunk(id, model, {}, 'stop', usage))}\n\n`);
+      res.end('data: [DONE]\n\n');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const send = (obj) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
     if (model === 'script-fast') {

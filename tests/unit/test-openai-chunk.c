@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "rtx-json-text.h"
 #include "rtx-openai-chunk.h"
 
 static gboolean
@@ -11,6 +12,31 @@ parse (RtxOpenaiChunk *chunk,
 {
   return rtx_openai_chunk_parse (chunk, data, strlen (data));
 }
+
+/* The content as the relay forwards it: still escaped. */
+static char *
+content_json (RtxOpenaiChunk *chunk)
+{
+  return g_strndup (chunk->content_json, chunk->content_json_len);
+}
+
+/* The content as it is stored: decoded. */
+static char *
+content_text (RtxOpenaiChunk *chunk)
+{
+  GString *text = g_string_new (NULL);
+
+  rtx_json_text_unescape (text, chunk->content_json, chunk->content_json_len);
+  return g_string_free (text, FALSE);
+}
+
+#define assert_content(chunk, json, text) G_STMT_START {   \
+    g_autofree char *json_ = content_json (chunk);        \
+    g_autofree char *text_ = content_text (chunk);        \
+                                                          \
+    g_assert_cmpstr (json_, ==, (json));                  \
+    g_assert_cmpstr (text_, ==, (text));                  \
+  } G_STMT_END
 
 /* A chunk as OpenAI, Ollama and llama.cpp send it. */
 static void
@@ -24,7 +50,7 @@ test_content (void)
                         "\"model\":\"llama3\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,"
                         "\"delta\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"logprobs\":null,"
                         "\"finish_reason\":null}]}"));
-  g_assert_cmpstr (chunk.content->str, ==, "Hello");
+  assert_content (&chunk, "Hello", "Hello");
   g_assert_cmpstr (chunk.model->str, ==, "llama3");
   g_assert_cmpstr (chunk.finish_reason->str, ==, "");
   g_assert_true (chunk.has_choice);
@@ -35,7 +61,7 @@ test_content (void)
   g_assert_true (parse (&chunk, "{\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}],"
                                 "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":1000,"
                                 "\"total_tokens\":1011}}"));
-  g_assert_cmpstr (chunk.content->str, ==, "");
+  assert_content (&chunk, "", "");
   g_assert_cmpstr (chunk.model->str, ==, "");
   g_assert_cmpstr (chunk.finish_reason->str, ==, "length");
   g_assert_cmpint (chunk.prompt_tokens, ==, 11);
@@ -49,8 +75,9 @@ test_content (void)
   rtx_openai_chunk_clear (&chunk);
 }
 
-/* Escapes are decoded as JSON says, surrogate pairs included; only the first choice counts,
- * and look-alike members elsewhere are ignored. */
+/* The content is kept escaped, byte for byte as it came (escapes, surrogate pairs, raw UTF-8),
+ * and decodes as JSON says; only the first choice counts, and look-alike members elsewhere
+ * are ignored. */
 static void
 test_escapes_and_nesting (void)
 {
@@ -58,22 +85,26 @@ test_escapes_and_nesting (void)
 
   rtx_openai_chunk_init (&chunk);
   g_assert_true (parse (&chunk,
-                        " {\"choices\" : [ {\"delta\": {\"content\": \"a\\\"b\\\\c\\/d\\n\\t\\u00e9\\ud83d\\ude00\\u0000x\"},"
+                        " {\"choices\" : [ {\"delta\": {\"content\": \"a\\\"b\\\\c\\/d\\n\\t\\u00e9\\ud83d\\ude00\\u2028\xc3\xa9x\"},"
                         "\"extra\":{\"content\":\"no\",\"deep\":[[{\"finish_reason\":\"no\"}]]}},"
                         "{\"delta\":{\"content\":\"second\"},\"finish_reason\":\"stop\"}],"
                         "\"delta\":{\"content\":\"top\"},\"x\":[1,-2.5e+3,true,false,null,\"s\"]} "));
-  g_assert_cmpuint (chunk.content->len, ==, strlen ("a\"b\\c/d\n\t\xc3\xa9\xf0\x9f\x98\x80") + 2);
-  g_assert_cmpstr (chunk.content->str, ==, "a\"b\\c/d\n\t\xc3\xa9\xf0\x9f\x98\x80");
-  g_assert_cmpint (chunk.content->str[chunk.content->len - 1], ==, 'x');
+  assert_content (&chunk,
+                  "a\\\"b\\\\c\\/d\\n\\t\\u00e9\\ud83d\\ude00\\u2028\xc3\xa9x",
+                  "a\"b\\c/d\n\t\xc3\xa9\xf0\x9f\x98\x80\xe2\x80\xa8\xc3\xa9x");
   g_assert_cmpstr (chunk.finish_reason->str, ==, "");
 
-  /* A lone surrogate is not text: it becomes U+FFFD. */
-  g_assert_true (parse (&chunk, "{\"choices\":[{\"delta\":{\"content\":\"\\ud800z\"}}]}"));
-  g_assert_cmpstr (chunk.content->str, ==, "\xef\xbf\xbdz");
+  /* Valid JSON that is not text: a lone surrogate, U+0000. Such a content is written anew,
+   * with U+FFFD there, so that every client reads the same text as the one stored. */
+  g_assert_true (parse (&chunk, "{\"choices\":[{\"delta\":{\"content\":\"\\ud800z\\\"\"}}]}"));
+  assert_content (&chunk, "\xef\xbf\xbdz\\\"", "\xef\xbf\xbdz\"");
+  g_assert_true (parse (&chunk, "{\"choices\":[{\"delta\":{\"content\":\"a\\u0000b\\udc00\\ud83d\\ude00\"}}]}"));
+  assert_content (&chunk, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xf0\x9f\x98\x80",
+                  "a\xef\xbf\xbd" "b\xef\xbf\xbd\xf0\x9f\x98\x80");
 
   /* Null content is no content. */
   g_assert_true (parse (&chunk, "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":[]}}]}"));
-  g_assert_cmpstr (chunk.content->str, ==, "");
+  assert_content (&chunk, "", "");
   g_assert_true (chunk.has_choice);
 
   rtx_openai_chunk_clear (&chunk);
@@ -96,7 +127,7 @@ test_error_event (void)
   /* `"error": null` is no error. */
   g_assert_true (parse (&chunk, "{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}"));
   g_assert_false (chunk.has_error);
-  g_assert_cmpstr (chunk.content->str, ==, "ok");
+  assert_content (&chunk, "ok", "ok");
 
   rtx_openai_chunk_clear (&chunk);
 }
@@ -112,6 +143,13 @@ test_invalid (void)
     "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}", "{\"a\":\"\\u12\"}",
     "{\"a\":\"tab\there\"}", "{\"a\":\"open}", "{\"a\":1}{}", "{\"a\":1} x",
     "{\"a\":\"\xff\"}", "{\"a\":\"\xc3\"}", "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]",
+    /* UTF-8 is checked wherever it is: in names, skipped values, the content, and outside
+     * strings (truncated, overlong, encoded surrogates, Latin-1). */
+    "{\"\xff\":1}", "{\"x\":{\"a\xc3\":[\"\xe2\x82\"]}}", "{\"a\":1\xc3\xa9}", "\xef\xbb\xbf{}",
+    "{\"choices\":[{\"delta\":{\"content\":\"caf\xe9\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":\"\xc0\xaf\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":\"\xed\xa0\x80\"}}]}",
+    "{\"choices\":[{\"delta\":{\"content\":\"\xf4\x90\x80\x80\"}}]}",
   };
   RtxOpenaiChunk chunk;
 
@@ -149,7 +187,7 @@ test_prefixes (void)
   for (gsize n = 0; n < sizeof event - 1; n++)
     g_assert_false (rtx_openai_chunk_parse (&chunk, event, n));
   g_assert_true (rtx_openai_chunk_parse (&chunk, event, sizeof event - 1));
-  g_assert_cmpstr (chunk.content->str, ==, "\xc3\xa9 x");
+  assert_content (&chunk, "\\u00e9 x", "\xc3\xa9 x");
   rtx_openai_chunk_clear (&chunk);
 }
 

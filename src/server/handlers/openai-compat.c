@@ -353,7 +353,6 @@ typedef struct {
   gint64          created;
   gboolean        include_usage;
   GString        *chunk_prefix;   /* a content chunk up to its content, built once */
-  GString        *event;          /* reused for every content chunk */
 } Completion;
 
 static void
@@ -365,8 +364,6 @@ completion_free (Completion *c)
   g_free (c->model);
   if (c->chunk_prefix != NULL)
     g_string_free (c->chunk_prefix, TRUE);
-  if (c->event != NULL)
-    g_string_free (c->event, TRUE);
   g_free (c);
 }
 
@@ -453,13 +450,18 @@ send_chunk (Completion    *c,
   rtx_event_stream_send_json (c->stream, node);
 }
 
-/* The hot path: one content chunk per token, written without a JsonBuilder. */
+/* The hot path: one content chunk per token, written without a JsonBuilder, straight into the
+ * stream, with the piece's escaped text as it came. */
 static void
-on_completion_token (const char *token,
-                     gpointer    user_data)
+on_completion_token (const RtxLlmToken *token,
+                     gpointer           user_data)
 {
+  static const char tail[] = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
   Completion *c = user_data;
+  GString *event = rtx_event_stream_begin_data (c->stream);
 
+  if (event == NULL)
+    return;
   if (c->chunk_prefix == NULL) {
     c->chunk_prefix = g_string_new ("{\"id\":");
     rtx_json_append_string (c->chunk_prefix, c->id);
@@ -467,15 +469,13 @@ on_completion_token (const char *token,
     g_string_append_printf (c->chunk_prefix, "%" G_GINT64_FORMAT, c->created);
     g_string_append (c->chunk_prefix, ",\"model\":");
     rtx_json_append_string (c->chunk_prefix, c->model);
-    g_string_append (c->chunk_prefix, ",\"choices\":[{\"index\":0,\"delta\":{\"content\":");
-    c->event = g_string_sized_new (c->chunk_prefix->len + 128);
+    g_string_append (c->chunk_prefix, ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
   }
 
-  g_string_truncate (c->event, 0);
-  g_string_append_len (c->event, c->chunk_prefix->str, c->chunk_prefix->len);
-  rtx_json_append_string (c->event, token);
-  g_string_append_len (c->event, "},\"logprobs\":null,\"finish_reason\":null}]}", 41);
-  rtx_event_stream_send_data_len (c->stream, c->event->str, c->event->len);
+  g_string_append_len (event, c->chunk_prefix->str, c->chunk_prefix->len);
+  g_string_append_len (event, token->json, token->json_len);
+  g_string_append_len (event, tail, sizeof tail - 1);
+  rtx_event_stream_end_data (c->stream);
 }
 
 static void

@@ -215,10 +215,12 @@ send_event (EmbedCall  *call,
 }
 
 static void
-on_token (const char *token,
-          gpointer    user_data)
+on_token (const RtxLlmToken *token,
+          gpointer           user_data)
 {
-  send_event (user_data, "textResponseChunk", token, FALSE, NULL);
+  g_autofree char *text = rtx_llm_token_dup_text (token);
+
+  send_event (user_data, "textResponseChunk", text, FALSE, NULL);
 }
 
 static void

@@ -329,11 +329,12 @@ stream_event (ChatCall           *call,
 }
 
 static void
-on_stream_token (const char *token,
-                 gpointer    user_data)
+on_stream_token (const RtxLlmToken *token,
+                 gpointer           user_data)
 {
   ChatCall *call = user_data;
-  g_autoptr(JsonNode) event = stream_event (call, "textResponseChunk", token, FALSE, NULL);
+  g_autofree char *text = rtx_llm_token_dup_text (token);
+  g_autoptr(JsonNode) event = stream_event (call, "textResponseChunk", text, FALSE, NULL);
 
   rtx_event_stream_send_json (call->stream, event);
 }
