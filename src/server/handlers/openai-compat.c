@@ -405,7 +405,9 @@ finish_reason (RtxChatOutput *output)
        : g_strcmp0 (output->finish_reason, "length") == 0 ? "length" : "stop";
 }
 
-/* One streamed chunk: a piece of content, or (with @reason) the last choice chunk. */
+/* One streamed chunk: a piece of content, or (with @reason) the last choice chunk. Streamed
+ * chunks leave out `logprobs` (always null here, and optional in OpenAI's chunk): a client
+ * parses every byte of every chunk, a thousand of them per reply. */
 static void
 send_chunk (Completion    *c,
             const char    *content,
@@ -433,8 +435,6 @@ send_chunk (Completion    *c,
     json_builder_add_string_value (builder, content);
   }
   json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "logprobs");
-  json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "finish_reason");
   if (reason != NULL)
     json_builder_add_string_value (builder, reason);
@@ -456,7 +456,7 @@ static void
 on_completion_token (const RtxLlmToken *token,
                      gpointer           user_data)
 {
-  static const char tail[] = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
+  static const char tail[] = "\"},\"finish_reason\":null}]}";
   Completion *c = user_data;
   GString *event = rtx_event_stream_begin_data (c->stream);
 
