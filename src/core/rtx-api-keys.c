@@ -6,6 +6,7 @@
 #include "rtx-api-keys.h"
 #include "rtx-audit.h"
 #include "rtx-error.h"
+#include "rtx-key-cache.h"
 #include "rtx-user.h"
 
 #define MAX_NAME_CHARS 200
@@ -15,8 +16,10 @@
  *
  * Generates, verifies, lists, copies, rotates and deactivates API keys. The database holds
  * each key's SHA-256 digest and a display form; the plaintext goes only to the keyring.
- * Verification reads the database on every request, with no cache, so a deactivation made by
- * any process refuses the very next request.
+ * A key found active is remembered only until the credential generation moves, which every
+ * commit that changes a key, a user or the mode does, in whichever process (see
+ * RtxKeyCache): so a deactivation made by any process refuses the very next request, and a
+ * key in steady use costs no database read.
  */
 struct _RtxApiKeys {
   GObject      parent_instance;
@@ -29,6 +32,8 @@ struct _RtxApiKeys {
   GThreadPool *writer;
   GMutex       scheduled_lock;
   GHashTable  *scheduled;      /* key id → time of the last scheduled write */
+
+  RtxKeyCache *verified;
 
   gint         lookups;          /* atomic */
   gint         last_used_writes; /* atomic */
@@ -177,6 +182,7 @@ rtx_api_keys_finalize (GObject *object)
   RtxApiKeys *self = (RtxApiKeys *)object;
 
   g_clear_pointer (&self->scheduled, g_hash_table_unref);
+  g_clear_pointer (&self->verified, rtx_key_cache_free);
   g_mutex_clear (&self->scheduled_lock);
 
   G_OBJECT_CLASS (rtx_api_keys_parent_class)->finalize (object);
@@ -196,6 +202,7 @@ rtx_api_keys_init (RtxApiKeys *self)
 {
   g_mutex_init (&self->scheduled_lock);
   self->scheduled = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->verified = rtx_key_cache_new ();
 }
 
 RtxApiKeys *
@@ -765,16 +772,52 @@ owner_permits (const RtxApiKey *key)
   return !key->admin || g_strcmp0 (key->owner_role, RTX_ROLE_ADMIN) == 0;
 }
 
+/* The database's verdict: the active key for @digest, or %NULL (@error unset) when there is
+ * none. When @generation is given, the key is also remembered under it. */
+static RtxApiKey *
+read_active_key (RtxApiKeys    *self,
+                 const guint8  *digest,
+                 const guint64 *generation,
+                 GError       **error)
+{
+  g_autoptr(RtxStmt) stmt = NULL;
+  g_autoptr(RtxApiKey) key = NULL;
+  gboolean have_row;
+
+  g_atomic_int_inc (&self->lookups);
+  stmt = rtx_db_prepare (self->db, KEY_SELECT " WHERE k.digest = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_blob (stmt, 1, digest, RTX_KEY_DIGEST_LEN, SQLITE_STATIC);
+  if (!rtx_db_step_row (self->db, stmt, &have_row, error) || !have_row)
+    return NULL;
+
+  if (sqlite3_column_bytes (stmt, DIGEST_COLUMN) != RTX_KEY_DIGEST_LEN ||
+      !rtx_const_time_equal (sqlite3_column_blob (stmt, DIGEST_COLUMN), digest,
+                             RTX_KEY_DIGEST_LEN))
+    return NULL;
+
+  key = key_from_row (stmt);
+  if (!rtx_api_key_is_active (key) || !owner_permits (key))
+    return NULL;
+
+  if (generation != NULL)
+    rtx_key_cache_store (self->verified, digest, key, *generation);
+  return g_steal_pointer (&key);
+}
+
 /**
  * rtx_api_keys_authenticate:
  * @token: what the client sent, untrusted
  * @surface: the surface it came through, recorded as last-used
  *
  * The one path every credential goes through. A malformed token (wrong length, prefix,
- * alphabet or checksum) is refused before any lookup. A well-formed one costs one indexed
- * SELECT by digest that also reads the key's owner, so a deactivated key, and in multi-user
- * mode a key whose owner is deleted, suspended or (for an admin key) demoted, is refused at
- * once; nothing is cached.
+ * alphabet or checksum) is refused before any lookup. A well-formed one is answered from
+ * the keys verified under the current credential generation, or else by one indexed SELECT
+ * by digest that also reads the key's owner and the mode; so a deactivated key, and in
+ * multi-user mode a key whose owner is deleted, suspended or (for an admin key) demoted, is
+ * refused from the very next request, whichever process made the change.
  *
  * Returns: (transfer full): the active key, or %NULL with %RTX_ERROR_UNAUTHENTICATED
  */
@@ -784,38 +827,30 @@ rtx_api_keys_authenticate (RtxApiKeys  *self,
                            const char  *surface,
                            GError     **error)
 {
-  g_autoptr(RtxStmt) stmt = NULL;
   g_autoptr(RtxApiKey) key = NULL;
+  g_autoptr(GError) local_error = NULL;
   guint8 digest[RTX_KEY_DIGEST_LEN];
-  gboolean have_row;
+  guint64 generation;
+  gboolean cacheable;
 
   g_return_val_if_fail (RTX_IS_API_KEYS (self), NULL);
 
   if (!rtx_key_format_is_valid (token))
     goto refuse;
 
-  g_atomic_int_inc (&self->lookups);
   rtx_key_format_digest (token, digest);
-
-  stmt = rtx_db_prepare (self->db,
-                         KEY_SELECT " WHERE k.digest = ?1",
-                         error);
-  if (stmt == NULL)
+  /* The generation is read before the row, so that a change committed in between moves it
+   * past what the remembered verdict carries. */
+  cacheable = rtx_db_get_credential_generation (self->db, &generation);
+  if (cacheable)
+    key = rtx_key_cache_lookup (self->verified, digest, generation);
+  if (key == NULL)
+    key = read_active_key (self, digest, cacheable ? &generation : NULL, &local_error);
+  if (local_error != NULL) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
     return NULL;
-
-  sqlite3_bind_blob (stmt, 1, digest, sizeof digest, SQLITE_STATIC);
-  if (!rtx_db_step_row (self->db, stmt, &have_row, error))
-    return NULL;
-  if (!have_row)
-    goto refuse;
-
-  if (sqlite3_column_bytes (stmt, DIGEST_COLUMN) != RTX_KEY_DIGEST_LEN ||
-      !rtx_const_time_equal (sqlite3_column_blob (stmt, DIGEST_COLUMN), digest,
-                             RTX_KEY_DIGEST_LEN))
-    goto refuse;
-
-  key = key_from_row (stmt);
-  if (!rtx_api_key_is_active (key) || !owner_permits (key))
+  }
+  if (key == NULL)
     goto refuse;
 
   maybe_schedule_last_used (self, key, surface != NULL ? surface : "unknown");
@@ -837,7 +872,8 @@ rtx_api_keys_get_last_used_write_count (RtxApiKeys *self)
 /**
  * rtx_api_keys_get_lookup_count:
  *
- * Returns: how many tokens reached the database; malformed ones never do
+ * Returns: how many tokens reached the database; malformed ones never do, nor keys answered
+ *   from those verified under the current credential generation
  */
 guint64
 rtx_api_keys_get_lookup_count (RtxApiKeys *self)

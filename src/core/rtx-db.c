@@ -6,27 +6,39 @@
 
 #include <glib/gi18n.h>
 
+#include "rtx-change-counter.h"
 #include "rtx-db.h"
 #include "rtx-error.h"
 #include "rtx-resources.h"
 
 #define BUSY_TIMEOUT_MS 5000
+/* SQLite's own automatic checkpoint threshold, which our WAL hook takes over. */
+#define WAL_AUTOCHECKPOINT_PAGES 1000
 #define MIGRATIONS_PATH RESOURCE_PREFIX "/sql"
 
 /* SQLite connections are used by one thread at a time, so each thread that touches the
  * database gets its own connection and its own cache of prepared statements. */
 typedef struct {
-  sqlite3    *handle;
-  GHashTable *stmts;   /* SQL text → sqlite3_stmt */
+  sqlite3          *handle;
+  GHashTable       *stmts;   /* SQL text → sqlite3_stmt */
+  RtxChangeCounter *credential_changes;
+  gboolean          credentials_touched;  /* by the transaction under way */
 } Connection;
 
 struct _RtxDb {
-  GObject     parent_instance;
+  GObject           parent_instance;
 
-  char       *path;
-  GMutex      lock;
-  GHashTable *connections;   /* GThread → Connection */
+  char             *path;
+  GMutex            lock;
+  GHashTable       *connections;   /* GThread → Connection */
+  /* Moved by every commit, in any process, that changes whether a credential is accepted. */
+  RtxChangeCounter *credential_changes;
+  gint              changes_tracked; /* atomic: FALSE once a connection is not in WAL mode */
 };
+
+/* The tables that decide whether an API key is accepted: the key, its owner, and the mode
+ * (multi-user or not, in meta). */
+static const char *const credential_tables[] = { "api_keys", "users", "meta" };
 
 G_DEFINE_FINAL_TYPE (RtxDb, rtx_db, G_TYPE_OBJECT)
 
@@ -84,11 +96,81 @@ sql_hash (gconstpointer key)
   return g_str_hash (sql + (length > 64 ? length - 64 : 0)) ^ (guint) length;
 }
 
+static void
+on_row_changed (void          *data,
+                int            op,
+                const char    *schema,
+                const char    *table,
+                sqlite3_int64  rowid)
+{
+  Connection *conn = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (credential_tables); i++)
+    if (strcmp (table, credential_tables[i]) == 0)
+      conn->credentials_touched = TRUE;
+}
+
+static void
+on_rollback (void *data)
+{
+  ((Connection *) data)->credentials_touched = FALSE;
+}
+
+/* Called by SQLite once a transaction is committed and its write lock released (it happens
+ * only in WAL mode), so the counter moves after the change is visible to every reader: a
+ * verdict cached against the old value can no longer be used. Registering it replaces
+ * SQLite's automatic checkpoint, which it therefore does in its stead. */
+static int
+on_wal_commit (void       *data,
+               sqlite3    *handle,
+               const char *schema,
+               int         n_frames)
+{
+  Connection *conn = data;
+
+  if (conn->credentials_touched) {
+    conn->credentials_touched = FALSE;
+    rtx_change_counter_bump (conn->credential_changes);
+  }
+
+  if (n_frames >= WAL_AUTOCHECKPOINT_PAGES)
+    sqlite3_wal_checkpoint_v2 (handle, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  return SQLITE_OK;
+}
+
+static gboolean
+is_wal (sqlite3 *handle)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+
+  if (sqlite3_prepare_v2 (handle, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+  return wal;
+}
+
+static void
+connection_watch_credentials (RtxDb      *self,
+                              Connection *conn)
+{
+  conn->credential_changes = self->credential_changes;
+  sqlite3_update_hook (conn->handle, on_row_changed, conn);
+  sqlite3_rollback_hook (conn->handle, on_rollback, conn);
+  sqlite3_wal_hook (conn->handle, on_wal_commit, conn);
+
+  /* Without WAL the hook above never runs: nothing may be cached then. */
+  if (!is_wal (conn->handle))
+    g_atomic_int_set (&self->changes_tracked, FALSE);
+}
+
 static Connection *
-connection_open (const char  *path,
-                 GError     **error)
+connection_open (RtxDb   *self,
+                 GError **error)
 {
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const char *path = self->path;
   g_autofree Connection *conn = g_new0 (Connection, 1);
   int rc;
 
@@ -117,6 +199,7 @@ connection_open (const char  *path,
 
   conn->stmts = g_hash_table_new_full (sql_hash, g_str_equal, g_free,
                                        (GDestroyNotify) sqlite3_finalize);
+  connection_watch_credentials (self, conn);
 
   return g_steal_pointer (&conn);
 }
@@ -135,7 +218,7 @@ get_connection (RtxDb   *self,
   if (conn != NULL)
     return conn;
 
-  conn = connection_open (self->path, error);
+  conn = connection_open (self, error);
   if (conn == NULL)
     return NULL;
 
@@ -227,6 +310,7 @@ rtx_db_finalize (GObject *object)
   RtxDb *self = (RtxDb *)object;
 
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->credential_changes, rtx_change_counter_free);
   g_clear_pointer (&self->path, g_free);
   g_mutex_clear (&self->lock);
 
@@ -322,6 +406,26 @@ rtx_db_latest_version (void)
   return migrations != NULL ? (int) migrations->len : -1;
 }
 
+/* Beside the database file, so that every process that opens it maps the same counter. A
+ * database only this process can see (in memory) gets a counter of its own. */
+static gboolean
+open_change_counter (RtxDb   *self,
+                     GError **error)
+{
+  g_autofree char *counter_path = NULL;
+
+  g_atomic_int_set (&self->changes_tracked, TRUE);
+  if (self->path[0] == '\0' || g_str_has_prefix (self->path, ":memory:") ||
+      g_str_has_prefix (self->path, "file:")) {
+    self->credential_changes = rtx_change_counter_new_private ();
+    return TRUE;
+  }
+
+  counter_path = g_strconcat (self->path, "-changes", NULL);
+  self->credential_changes = rtx_change_counter_open (counter_path, error);
+  return self->credential_changes != NULL;
+}
+
 /**
  * rtx_db_open_with_migrations:
  * @path: the database file
@@ -347,6 +451,8 @@ rtx_db_open_with_migrations (const char          *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self->path = g_strdup (path);
+  if (!open_change_counter (self, error))
+    return NULL;
   conn = get_connection (self, error);
   if (conn == NULL)
     return NULL;
@@ -372,6 +478,27 @@ rtx_db_open (const char  *path,
     flat[i] = *(RtxMigration *) g_ptr_array_index (list, i);
 
   return rtx_db_open_with_migrations (path, flat, list->len, error);
+}
+
+/**
+ * rtx_db_get_credential_generation:
+ * @generation: (out): the current value
+ *
+ * A number that moves after every commit, by any process, that changes an API key, a user or
+ * the mode. A verdict on a credential may be reused while this number stays what it was
+ * when the verdict's rows were read (read the number first, then the rows).
+ *
+ * Returns: %FALSE when changes cannot be tracked (the database is not in WAL mode): nothing
+ *   may be cached then
+ */
+gboolean
+rtx_db_get_credential_generation (RtxDb   *self,
+                                  guint64 *generation)
+{
+  g_return_val_if_fail (RTX_IS_DB (self), FALSE);
+
+  *generation = rtx_change_counter_get (self->credential_changes);
+  return g_atomic_int_get (&self->changes_tracked);
 }
 
 const char *

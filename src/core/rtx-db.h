@@ -38,6 +38,8 @@ RtxDb      *rtx_db_open_with_migrations (const char          *path,
                                          guint                n_migrations,
                                          GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 const char *rtx_db_get_path             (RtxDb               *self);
+gboolean    rtx_db_get_credential_generation (RtxDb          *self,
+                                              guint64        *generation);
 sqlite3    *rtx_db_get_handle           (RtxDb               *self,
                                          GError             **error);
 RtxStmt    *rtx_db_prepare              (RtxDb               *self,

@@ -266,8 +266,9 @@ test_auth_bearer (Fixture       *fixture,
     g_assert_cmpuint (response->status, ==, 200);
     g_assert_cmpstr (response->body, ==, "{\"authenticated\":true}");
     assert_json_headers (response);
-    /* The key is checked against the database on every request. */
-    g_assert_cmpuint (rtx_api_keys_get_lookup_count (keys), >, lookups);
+    /* The database is read for the first request only; later ones reuse its verdict, since
+     * nothing about keys or users changed in between. */
+    g_assert_cmpuint (rtx_api_keys_get_lookup_count (keys), ==, lookups + (i == 0 ? 1 : 0));
   }
 }
 

@@ -238,6 +238,85 @@ test_deactivate_from_other_instance (Fixture       *fixture,
   g_assert_false (works (fixture->keys, secret));
 }
 
+/* A key in steady use is read from the database once; any change to keys or users, here or
+ * in another process, makes the next request read it again. */
+static void
+test_verdicts_remembered (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxSecret) secret = NULL;
+  g_autoptr(RtxSecret) other_secret = NULL;
+  g_autoptr(RtxApiKey) key = create (fixture, "steady", FALSE, &secret);
+  g_autoptr(RtxApiKey) other_key = NULL;
+  g_autoptr(RtxRuntime) other = rtx_runtime_new (fixture->data_dir, &error);
+  guint64 before = rtx_api_keys_get_lookup_count (fixture->keys);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (works (fixture->keys, secret));
+  g_assert_cmpuint (rtx_api_keys_get_lookup_count (fixture->keys), ==, before + 1);
+
+  /* A key created by the other instance is a change to the keys: read again. */
+  other_key = rtx_api_keys_create (rtx_runtime_get_api_keys (other), "another", FALSE,
+                                   &operator_actor, &other_secret, &error);
+  g_assert_no_error (error);
+  rtx_test_record_key (other_secret);
+  g_assert_true (works (fixture->keys, secret));
+  g_assert_cmpuint (rtx_api_keys_get_lookup_count (fixture->keys), ==, before + 2);
+  g_assert_true (works (fixture->keys, secret));
+  g_assert_cmpuint (rtx_api_keys_get_lookup_count (fixture->keys), ==, before + 2);
+}
+
+static void
+set_suspended (RtxRuntime *runtime,
+               gint64      user_id,
+               gboolean    suspended)
+{
+  g_autoptr(GError) error = NULL;
+  RtxUserChanges changes = { .set_suspended = TRUE, .suspended = suspended };
+  g_autoptr(RtxUser) user = rtx_users_update (rtx_runtime_get_users (runtime), user_id,
+                                              &changes, &operator_actor, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+}
+
+/* In multi-user mode a key is worth its owner: suspending the owner in another process
+ * refuses the key's very next request here, although it was just verified; lifting the
+ * suspension lets it in again. */
+static void
+test_owner_suspended_from_other_instance (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RtxSecret) secret = NULL;
+  g_autoptr(RtxRuntime) other = rtx_runtime_new (fixture->data_dir, &error);
+  RtxUsers *users = rtx_runtime_get_users (fixture->runtime);
+  g_autoptr(RtxUser) admin = NULL;
+  g_autoptr(RtxUser) bob = NULL;
+  g_autoptr(RtxApiKey) key = NULL;
+
+  g_assert_no_error (error);
+  admin = rtx_users_enable_multi_user (users, "alice", &operator_actor, &error);
+  g_assert_no_error (error);
+  bob = rtx_users_create (users, "bob", "default", 0, NULL, &operator_actor, &error);
+  g_assert_no_error (error);
+  key = rtx_api_keys_create_for_owner (fixture->keys, "bob's", FALSE, bob->id,
+                                       &operator_actor, &secret, &error);
+  g_assert_no_error (error);
+  rtx_test_record_key (secret);
+
+  g_assert_true (works (fixture->keys, secret));
+  g_assert_true (works (fixture->keys, secret));
+
+  set_suspended (other, bob->id, TRUE);
+  g_assert_false (works (fixture->keys, secret));
+
+  set_suspended (other, bob->id, FALSE);
+  g_assert_true (works (fixture->keys, secret));
+}
+
 /* Key ids are per database; keyring items of two data directories never mix. */
 static void
 test_instances_do_not_mix (Fixture       *fixture,
@@ -369,6 +448,8 @@ main (int    argc,
   ADD ("authenticate", test_authenticate);
   ADD ("copy-rotate-deactivate", test_copy_rotate_deactivate);
   ADD ("deactivate-from-other-instance", test_deactivate_from_other_instance);
+  ADD ("verdicts-remembered", test_verdicts_remembered);
+  ADD ("owner-suspended-from-other-instance", test_owner_suspended_from_other_instance);
   ADD ("instances-do-not-mix", test_instances_do_not_mix);
   ADD ("last-used-throttled", test_last_used_throttled);
   ADD ("no-plaintext-in-db", test_no_plaintext_in_db);
