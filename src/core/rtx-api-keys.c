@@ -50,11 +50,12 @@ G_DEFINE_FINAL_TYPE (RtxApiKeys, rtx_api_keys, G_TYPE_OBJECT)
 /* A key is always read with its owner and the mode, in one statement, so that the owner's
  * suspension, demotion or deletion counts from the very next request. */
 #define KEY_SELECT "SELECT k.id, k.name, k.display, k.is_admin, k.created_by, k.created_via," \
-                   " k.created_at, k.replaces_key_id, k.in_keyring, k.last_used_at," \
-                   " k.last_used_surface, k.deactivated_at, k.deactivated_by, k.owner_id," \
+                   " k.created_at, k.replaces_key_id, k.in_keyring, us.last_used_at," \
+                   " us.last_used_surface, k.deactivated_at, k.deactivated_by, k.owner_id," \
                    " u.username, u.role, u.suspended," \
                    " (SELECT value = '1' FROM meta WHERE key = 'multi_user_mode'), k.digest" \
-                   " FROM api_keys k LEFT JOIN users u ON u.id = k.owner_id"
+                   " FROM api_keys k LEFT JOIN users u ON u.id = k.owner_id" \
+                   " LEFT JOIN api_key_usage us ON us.key_id = k.id"
 #define DIGEST_COLUMN 18
 
 static gint64
@@ -107,8 +108,11 @@ write_last_used (gpointer data,
   g_autoptr(RtxStmt) stmt = NULL;
 
   stmt = rtx_db_prepare (self->db,
-                         "UPDATE api_keys SET last_used_at = ?1, last_used_surface = ?2"
-                         " WHERE id = ?3 AND (last_used_at IS NULL OR last_used_at < ?1)",
+                         "INSERT INTO api_key_usage (key_id, last_used_at, last_used_surface)"
+                         " VALUES (?3, ?1, ?2) ON CONFLICT (key_id) DO UPDATE"
+                         " SET last_used_at = excluded.last_used_at,"
+                         " last_used_surface = excluded.last_used_surface"
+                         " WHERE api_key_usage.last_used_at < excluded.last_used_at",
                          &error);
   if (stmt != NULL) {
     sqlite3_bind_int64 (stmt, 1, job->at);

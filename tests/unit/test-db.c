@@ -91,6 +91,7 @@ test_upgrade_keeps_rows (void)
   g_autoptr(GPtrArray) all = rtx_db_builtin_migrations (&error);
   g_autofree char *path = fresh_db_path ();
   g_autofree char *name = NULL;
+  g_autofree char *used = NULL;
   RtxMigration first;
 
   g_assert_no_error (error);
@@ -103,8 +104,10 @@ test_upgrade_keeps_rows (void)
     g_assert_cmpint (rtx_db_get_user_version (old), ==, 1);
     g_assert_false (table_exists (old, "audit_log"));
     rtx_db_exec (old,
-                 "INSERT INTO api_keys (name, digest, display, created_by, created_via, created_at)"
-                 " VALUES ('old key', zeroblob (32), 'rtx_…abcd', 'alice', 'cli', 1700000000)",
+                 "INSERT INTO api_keys (name, digest, display, created_by, created_via, created_at,"
+                 " last_used_at, last_used_surface)"
+                 " VALUES ('old key', zeroblob (32), 'rtx_…abcd', 'alice', 'cli', 1700000000,"
+                 " 1700000600, 'openai')",
                  &error);
     g_assert_no_error (error);
   }
@@ -117,6 +120,10 @@ test_upgrade_keeps_rows (void)
     g_assert_true (table_exists (db, "audit_log"));
     name = query_text (db, "SELECT name FROM api_keys WHERE created_by = 'alice'");
     g_assert_cmpstr (name, ==, "old key");
+    /* Its last use moved to the table of uses (migration 015). */
+    used = query_text (db, "SELECT last_used_at || ' ' || last_used_surface FROM api_key_usage"
+                           " JOIN api_keys ON api_keys.id = key_id WHERE created_by = 'alice'");
+    g_assert_cmpstr (used, ==, "1700000600 openai");
   }
 }
 
