@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <gio/gunixsocketaddress.h>
 
+#include "rtx-conn-input.h"
 #include "rtx-listener.h"
 
 /**
@@ -61,7 +62,6 @@ struct _Conn {
   RtxListener       *listener;
   GSocketConnection *stream;    /* owned by its RtxConnStream, which outlives this */
   GIOStream         *wrapper;   /* that RtxConnStream, as libsoup holds it (not owned) */
-  GSource           *eof_watch; /* while no request is served: see on_conn_readable_cb() */
   GSocketAddress    *remote;    /* the address libsoup reports for every message of this conn */
   GSource           *timer;
   gint64             deadline;  /* monotonic µs; 0: none */
@@ -89,15 +89,19 @@ struct _RtxConnStream {
   GIOStream          parent_instance;
 
   GSocketConnection *base;
+  GInputStream      *input;   /* the base's input, as an RtxConnInput */
   Conn              *conn;    /* until closed */
+  guint              close_id;
 };
 
 G_DEFINE_FINAL_TYPE (RtxConnStream, rtx_conn_stream, G_TYPE_IO_STREAM)
 
+static void conn_close (Conn *conn);
+
 static GInputStream *
 rtx_conn_stream_get_input_stream (GIOStream *stream)
 {
-  return g_io_stream_get_input_stream (G_IO_STREAM (RTX_CONN_STREAM (stream)->base));
+  return RTX_CONN_STREAM (stream)->input;
 }
 
 static GOutputStream *
@@ -131,6 +135,8 @@ rtx_conn_stream_dispose (GObject *object)
     g_io_stream_close (G_IO_STREAM (self->base), NULL, NULL);
     conn_closed (conn);
   }
+  g_clear_handle_id (&self->close_id, g_source_remove);
+  g_clear_object (&self->input);
   g_clear_object (&self->base);
 
   G_OBJECT_CLASS (rtx_conn_stream_parent_class)->dispose (object);
@@ -173,52 +179,33 @@ conn_close (Conn *conn)
   g_io_stream_close (conn->wrapper, NULL, NULL);
 }
 
-/* libsoup 3.2 reads a client's end of stream between requests and then does nothing: the
- * socket stays in CLOSE-WAIT for good (a bare soup_server_listen_socket() server does the
- * same), and every connection a client closes would keep a descriptor and a slot. So while
- * no request is being served, the listener watches the socket itself, peeking without
- * taking anything from libsoup: end of stream or an error closes the connection; data means
- * a request is coming, and libsoup reads it. */
 static gboolean
-on_conn_readable_cb (GSocket      *socket,
-                     GIOCondition  condition,
-                     gpointer      user_data)
+on_close_idle_cb (gpointer user_data)
 {
-  Conn *conn = user_data;
-  char byte;
-  gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  RtxConnStream *stream = user_data;
 
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return G_SOURCE_CONTINUE;
-
-  g_clear_pointer (&conn->eof_watch, g_source_unref);
-  if (n <= 0)
-    conn_close (conn);
+  stream->close_id = 0;
+  if (stream->conn != NULL && stream->conn->state == CONN_WAITING)
+    conn_close (stream->conn);
   return G_SOURCE_REMOVE;
 }
 
+/* libsoup 3.2 reads a client's end of stream between requests and then does nothing: the
+ * socket would stay in CLOSE-WAIT for good (a bare soup_server_listen_socket() server does
+ * the same), and every connection a client closes would keep a descriptor and a slot. So
+ * when libsoup's read finds the end while no request is being served, the connection is
+ * closed, once libsoup's read has returned. A client that half-closes after sending its
+ * request still gets its response. */
 static void
-conn_watch_eof (Conn *conn)
+on_input_gone (gpointer user_data)
 {
-  GSocket *socket = g_socket_connection_get_socket (conn->stream);
+  RtxConnStream *stream = user_data;
 
-  if (conn->eof_watch != NULL || conn->state != CONN_WAITING)
+  if (stream->conn == NULL || stream->conn->state != CONN_WAITING || stream->close_id != 0)
     return;
 
-  conn->eof_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_static_name (conn->eof_watch, "[rtx] connection end");
-  g_source_set_callback (conn->eof_watch, G_SOURCE_FUNC (on_conn_readable_cb), conn, NULL);
-  g_source_attach (conn->eof_watch, g_main_context_get_thread_default ());
-}
-
-static void
-conn_unwatch_eof (Conn *conn)
-{
-  if (conn->eof_watch == NULL)
-    return;
-
-  g_source_destroy (conn->eof_watch);
-  g_clear_pointer (&conn->eof_watch, g_source_unref);
+  stream->close_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_close_idle_cb,
+                                      g_object_ref (stream), g_object_unref);
 }
 
 /* Deadlines move on every request; the timer is only moved when one comes earlier than it is
@@ -269,7 +256,6 @@ conn_arm (Conn *conn,
 static void
 conn_free (Conn *conn)
 {
-  conn_unwatch_eof (conn);
   g_source_destroy (conn->timer);
   g_source_unref (conn->timer);
   g_object_set_qdata (G_OBJECT (conn->remote), conn_quark, NULL);
@@ -383,7 +369,6 @@ on_request_done_cb (SoupServer        *server,
   conn->state = CONN_WAITING;
   conn->waiting_since = g_get_monotonic_time ();
   conn_arm (conn, RTX_LISTENER_IDLE_TIMEOUT_SEC);
-  conn_watch_eof (conn);
 }
 
 static void
@@ -404,6 +389,8 @@ accept_client (RtxListener *self,
   g_socket_set_option (client, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   stream = g_object_new (RTX_TYPE_CONN_STREAM, NULL);
   stream->base = g_socket_connection_factory_create_connection (client);
+  stream->input = G_INPUT_STREAM (rtx_conn_input_new (
+    g_io_stream_get_input_stream (G_IO_STREAM (stream->base)), on_input_gone, stream));
 
   conn = g_new0 (Conn, 1);
   conn->listener = self;
@@ -422,13 +409,8 @@ accept_client (RtxListener *self,
   stream->conn = conn;
   g_hash_table_add (self->conns, conn);
 
-  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error)) {
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
     g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
-    return;
-  }
-  /* libsoup may have served a request already in the socket, and closed the connection. */
-  if (stream->conn != NULL)
-    conn_watch_eof (stream->conn);
 }
 
 /* ---- Accepting --------------------------------------------------------------------------- */
@@ -712,7 +694,6 @@ rtx_listener_got_headers (RtxListener       *self,
     return;
 
   conn->state = CONN_SERVING;
-  conn_unwatch_eof (conn);
   conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED ||
       soup_message_headers_get_content_length (headers) > 0)
