@@ -6,17 +6,22 @@
 /**
  * RtxConnInput:
  *
- * A connection's socket input as libsoup reads it: every read goes straight to the socket's
- * own stream, and a read that finds the peer gone (end of stream, or a reset) is reported.
+ * A connection's socket input as libsoup reads it: every read goes straight to the socket, and
+ * a read that finds the peer gone (end of stream, or a reset) is reported.
  * libsoup 3.2 reads a client's end of stream between requests and then leaves the connection
  * open (in CLOSE-WAIT) for good; seeing that read from here lets the listener close the
  * connection without watching the socket itself, which took a source of its own, two
  * main-loop wake-ups and a peek on every request.
+ *
+ * It reads the GSocket itself rather than wrapping the socket's GInputStream: each level of
+ * pollable source costs two more main-loop wake-ups on every request (GLib blocks and
+ * unblocks every source in the chain around each dispatch), so its source is the socket's,
+ * wrapped once, as GSocketInputStream's own is.
  */
 struct _RtxConnInput {
   GInputStream         parent_instance;
 
-  GInputStream        *base;     /* a GPollableInputStream */
+  GSocket             *socket;
   RtxConnInputGoneFunc  on_gone;
   gpointer             user_data;
 };
@@ -54,7 +59,8 @@ rtx_conn_input_read (GInputStream  *stream,
   RtxConnInput *self = RTX_CONN_INPUT (stream);
 
   g_autoptr(GError) local_error = NULL;
-  gssize n = g_input_stream_read (self->base, buffer, count, cancellable, &local_error);
+  gssize n = g_socket_receive_with_blocking (self->socket, buffer, count, TRUE, cancellable,
+                                             &local_error);
 
   seen (self, n, &local_error);
   if (local_error != NULL)
@@ -62,24 +68,25 @@ rtx_conn_input_read (GInputStream  *stream,
   return n;
 }
 
+/* The socket belongs to its GSocketConnection, which closes it. */
 static gboolean
 rtx_conn_input_close (GInputStream  *stream,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  return g_input_stream_close (RTX_CONN_INPUT (stream)->base, cancellable, error);
+  return TRUE;
 }
 
 static gboolean
 rtx_conn_input_can_poll (GPollableInputStream *stream)
 {
-  return g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (RTX_CONN_INPUT (stream)->base));
+  return TRUE;
 }
 
 static gboolean
 rtx_conn_input_is_readable (GPollableInputStream *stream)
 {
-  return g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (RTX_CONN_INPUT (stream)->base));
+  return g_socket_condition_check (RTX_CONN_INPUT (stream)->socket, G_IO_IN) != 0;
 }
 
 /* The socket's own source, wrapped so that its callback is given this stream. */
@@ -88,10 +95,9 @@ rtx_conn_input_create_source (GPollableInputStream *stream,
                               GCancellable         *cancellable)
 {
   RtxConnInput *self = RTX_CONN_INPUT (stream);
-  g_autoptr(GSource) base_source =
-    g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->base), NULL);
+  g_autoptr(GSource) socket_source = g_socket_create_source (self->socket, G_IO_IN, NULL);
 
-  return g_pollable_source_new_full (self, base_source, cancellable);
+  return g_pollable_source_new_full (self, socket_source, cancellable);
 }
 
 static gssize
@@ -102,8 +108,8 @@ rtx_conn_input_read_nonblocking (GPollableInputStream  *stream,
 {
   RtxConnInput *self = RTX_CONN_INPUT (stream);
   g_autoptr(GError) local_error = NULL;
-  gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base),
-                                                       buffer, count, NULL, &local_error);
+  gssize n = g_socket_receive_with_blocking (self->socket, buffer, count, FALSE, NULL,
+                                             &local_error);
 
   seen (self, n, &local_error);
   if (local_error != NULL)
@@ -116,7 +122,7 @@ rtx_conn_input_finalize (GObject *object)
 {
   RtxConnInput *self = RTX_CONN_INPUT (object);
 
-  g_clear_object (&self->base);
+  g_clear_object (&self->socket);
 
   G_OBJECT_CLASS (rtx_conn_input_parent_class)->finalize (object);
 }
@@ -148,22 +154,22 @@ rtx_conn_input_init (RtxConnInput *self)
 
 /**
  * rtx_conn_input_new:
- * @base: the socket's input stream (pollable)
+ * @socket: the connection's socket
  * @on_gone: called, from inside the read, each time a read finds the peer gone
  *
  * Returns: (transfer full): the stream to hand to libsoup
  */
 RtxConnInput *
-rtx_conn_input_new (GInputStream         *base,
+rtx_conn_input_new (GSocket              *socket,
                     RtxConnInputGoneFunc  on_gone,
                     gpointer              user_data)
 {
   RtxConnInput *self;
 
-  g_return_val_if_fail (G_IS_POLLABLE_INPUT_STREAM (base), NULL);
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
 
   self = g_object_new (RTX_TYPE_CONN_INPUT, NULL);
-  self->base = g_object_ref (base);
+  self->socket = g_object_ref (socket);
   self->on_gone = on_gone;
   self->user_data = user_data;
   return self;

@@ -11,7 +11,7 @@ G_DECLARE_FINAL_TYPE (RtxConnInput, rtx_conn_input, RTX, CONN_INPUT, GInputStrea
 /* Called when a read finds the peer gone: the end of the stream, or a reset. */
 typedef void (*RtxConnInputGoneFunc) (gpointer user_data);
 
-RtxConnInput *rtx_conn_input_new (GInputStream         *base,
+RtxConnInput *rtx_conn_input_new (GSocket              *socket,
                                   RtxConnInputGoneFunc  on_gone,
                                   gpointer              user_data) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -389,8 +389,7 @@ accept_client (RtxListener *self,
   g_socket_set_option (client, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   stream = g_object_new (RTX_TYPE_CONN_STREAM, NULL);
   stream->base = g_socket_connection_factory_create_connection (client);
-  stream->input = G_INPUT_STREAM (rtx_conn_input_new (
-    g_io_stream_get_input_stream (G_IO_STREAM (stream->base)), on_input_gone, stream));
+  stream->input = G_INPUT_STREAM (rtx_conn_input_new (client, on_input_gone, stream));
 
   conn = g_new0 (Conn, 1);
   conn->listener = self;
