@@ -2,7 +2,10 @@
 # Throughput and latency of GET /api/v1/auth with a valid key, against the bare libsoup server of
 # bench/bare-server.c answering the same body, in the same run: wrk -t1 -c50, ROUNDS rounds of
 # DURATION seconds each, alternating the two servers. Prints one line per run and the medians.
-# Usage: bench/run-throughput.sh [BUILD_DIR] [DURATION] [ROUNDS]
+# With PIN=1 (and at least two CPUs), both servers run on CPU 0 and wrk on CPU 1, so that the
+# client and the server under test do not take turns on one CPU: on a 2-CPU machine the
+# scheduler's choices otherwise swing a round by ±30%.
+# Usage: [PIN=1] bench/run-throughput.sh [BUILD_DIR] [DURATION] [ROUNDS]
 set -euo pipefail
 BUILD=${1:-build}
 DURATION=${2:-10}
@@ -18,10 +21,15 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_200() { for _ in $(seq 200); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$@")" = 200 ] && return 0; sleep 0.05; done; return 1; }
 
+SERVER_CPU=(); CLIENT_CPU=()
+if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+  SERVER_CPU=(taskset -c 0); CLIENT_CPU=(taskset -c 1)
+fi
+
 KEY=$("$RUNTIME" keys --data-dir "$work" create --name bench 2>/dev/null)
 P_RT=$(free_port); P_BARE=$(free_port)
-"$RUNTIME" --data-dir "$work" --port "$P_RT" > /dev/null 2>&1 & PID_RT=$!; pids+=($PID_RT)
-"$BARE" "$P_BARE" > /dev/null 2>&1 & PID_BARE=$!; pids+=($PID_BARE)
+"${SERVER_CPU[@]}" "$RUNTIME" --data-dir "$work" --port "$P_RT" > /dev/null 2>&1 & PID_RT=$!; pids+=($PID_RT)
+"${SERVER_CPU[@]}" "$BARE" "$P_BARE" > /dev/null 2>&1 & PID_BARE=$!; pids+=($PID_BARE)
 wait_200 -H "Authorization: Bearer $KEY" "http://127.0.0.1:$P_RT/api/v1/auth"
 wait_200 "http://127.0.0.1:$P_BARE/api/v1/auth"
 
@@ -34,7 +42,7 @@ run_wrk() {
   local pid=$1 url=$2; shift 2
   local before after
   before=$(cpu_ticks "$pid")
-  wrk -t1 -c50 -d"${DURATION}s" --latency "$@" "$url" > "$work/wrk.out"
+  "${CLIENT_CPU[@]}" wrk -t1 -c50 -d"${DURATION}s" --latency "$@" "$url" > "$work/wrk.out"
   after=$(cpu_ticks "$pid")
   awk -v ticks=$((after - before)) -v tick_us="$TICK_US" '
     /requests in/ { n = $1 }
