@@ -128,6 +128,7 @@ valid_slug (const char *slug)
 
 /**
  * rtx_threads_create:
+ * @user_id: the user the thread belongs to (multi-user mode), or 0
  * @name: (nullable): defaults to "Thread"
  * @slug: (nullable): letters, digits, `-` and `_`; defaults to a random UUID
  *
@@ -136,6 +137,7 @@ valid_slug (const char *slug)
 RtxThread *
 rtx_threads_create (RtxThreads  *self,
                     gint64       workspace_id,
+                    gint64       user_id,
                     const char  *name,
                     const char  *slug,
                     GError     **error)
@@ -163,13 +165,17 @@ rtx_threads_create (RtxThreads  *self,
 
   stmt = rtx_db_prepare (self->db,
                          "INSERT INTO workspace_threads (name, slug, workspace_id, created_at, "
-                         "updated_at) VALUES (?1, ?2, ?3, ?4, ?4)", error);
+                         "updated_at, user_id) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, slug, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, workspace_id);
   sqlite3_bind_int64 (stmt, 4, now);
+  if (user_id > 0)
+    sqlite3_bind_int64 (stmt, 5, user_id);
+  else
+    sqlite3_bind_null (stmt, 5);
   if (!rtx_db_step_done (self->db, stmt, error)) {
     if (error != NULL && g_error_matches (*error, RTX_ERROR, RTX_ERROR_CONFLICT)) {
       g_clear_error (error);

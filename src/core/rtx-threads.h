@@ -34,6 +34,7 @@ G_DECLARE_FINAL_TYPE (RtxThreads, rtx_threads, RTX, THREADS, GObject)
 RtxThreads *rtx_threads_new    (RtxDb       *db) G_GNUC_WARN_UNUSED_RESULT;
 RtxThread  *rtx_threads_create (RtxThreads  *self,
                                 gint64       workspace_id,
+                                gint64       user_id,
                                 const char  *name,
                                 const char  *slug,
                                 GError     **error);

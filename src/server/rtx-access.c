@@ -142,6 +142,59 @@ rtx_access_require_multi_user (RtxRequest *req)
 }
 
 /**
+ * rtx_access_sees_thread:
+ *
+ * Threads made before multi-user mode (no owner) stay shared by the workspace's members, and
+ * callers without a key (local apps) see every thread of the workspaces they reach.
+ *
+ * Returns: whether the request's key may see and use @thread
+ */
+gboolean
+rtx_access_sees_thread (RtxRequest      *req,
+                        const RtxThread *thread)
+{
+  const RtxApiKey *key = rtx_request_get_key (req);
+
+  g_return_val_if_fail (req != NULL, FALSE);
+  g_return_val_if_fail (thread != NULL, FALSE);
+
+  if (key == NULL || thread->user_id == 0 || rtx_api_key_sees_all_workspaces (key))
+    return TRUE;
+
+  return thread->user_id == key->owner_id;
+}
+
+/**
+ * rtx_access_get_thread:
+ *
+ * Safe to call from a worker: it reads the request's key and the database only.
+ *
+ * Returns: (transfer full): the thread with @slug in the workspace, when it exists and the
+ *   key may see it; else %NULL with %RTX_ERROR_NOT_FOUND either way, so that nobody learns
+ *   which slugs other users' threads have
+ */
+RtxThread *
+rtx_access_get_thread (RtxRequest  *req,
+                       gint64       workspace_id,
+                       const char  *slug,
+                       GError     **error)
+{
+  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
+  g_autoptr(RtxThread) thread = rtx_threads_get (threads, workspace_id, slug, error);
+
+  if (thread == NULL)
+    return NULL;
+
+  if (!rtx_access_sees_thread (req, thread)) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_NOT_FOUND, _("No thread “%s” in this workspace"),
+                 slug);
+    return NULL;
+  }
+
+  return g_steal_pointer (&thread);
+}
+
+/**
  * rtx_access_chat_user:
  *
  * Returns: the user a chat of this request is recorded for: the owner of its key, or 0 (no

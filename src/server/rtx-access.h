@@ -2,6 +2,7 @@
 #pragma once
 
 #include "rtx-request.h"
+#include "rtx-threads.h"
 #include "rtx-workspace.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,15 @@ RtxWorkspace *rtx_access_get_workspace       (RtxRequest          *req,
 GPtrArray    *rtx_access_list_workspaces     (RtxRequest          *req,
                                               GError             **error);
 gboolean      rtx_access_manages_workspaces  (RtxRequest          *req,
+                                              GError             **error);
+
+/* A thread belongs to the user whose key made it: in multi-user mode others (but admins and
+ * managers) neither see nor change it, and it is "not found" to them. */
+gboolean      rtx_access_sees_thread         (RtxRequest          *req,
+                                              const RtxThread     *thread);
+RtxThread    *rtx_access_get_thread          (RtxRequest          *req,
+                                              gint64               workspace_id,
+                                              const char          *slug,
                                               GError             **error);
 
 gboolean      rtx_access_require_multi_user  (RtxRequest          *req);

@@ -549,6 +549,80 @@ test_histories_per_user (Fixture       *f,
   }
 }
 
+static JsonObject *
+workspace_threads_find (ApiResponse *response,
+                        const char  *slug)
+{
+  JsonObject *ws = json_array_get_object_element (
+    json_object_get_array_member (api_object (response), "workspace"), 0);
+  JsonArray *threads = json_object_get_array_member (ws, "threads");
+
+  for (guint i = 0; i < json_array_get_length (threads); i++) {
+    JsonObject *thread = json_array_get_object_element (threads, i);
+
+    if (g_strcmp0 (json_object_get_string_member (thread, "slug"), slug) == 0)
+      return thread;
+  }
+  return NULL;
+}
+
+/* A thread belongs to the user whose key made it: another member of the workspace neither
+ * sees, reads, renames, chats in nor deletes it (it is "not found" to them), a manager does,
+ * and a `userId` in the body cannot file it under someone else. */
+static void
+test_threads_per_user (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *thread = "/api/v1/workspace/alpha/thread/alice-t";
+  const char *chat = "{\"message\":\"hello\",\"mode\":\"chat\"}";
+  gint64 carol = post_id (f, "/api/v1/admin/users/new", "{\"username\":\"carol\"}", "user");
+  g_autofree char *carol_key = api_new_key (&f->api, "carol", FALSE, carol);
+  g_autofree char *members = g_strdup_printf ("{\"userIds\":[%" G_GINT64_FORMAT ",%"
+                                              G_GINT64_FORMAT "]}", f->alice, carol);
+  g_autofree char *create = g_strdup_printf ("{\"name\":\"Alice's\",\"slug\":\"alice-t\","
+                                             "\"userId\":%" G_GINT64_FORMAT "}", carol);
+
+  expect (f, "POST", "/api/v1/admin/workspaces/alpha/manage-users", f->admin_key, members, 200);
+  {
+    g_autoptr(ApiResponse) response = call (f, "POST", "/api/v1/workspace/alpha/thread/new",
+                                            f->alice_key, create);
+    JsonObject *made;
+
+    g_assert_cmpuint (response->status, ==, 200);
+    made = json_object_get_object_member (api_object (response), "thread");
+    g_assert_cmpint (json_object_get_int_member (made, "user_id"), ==, f->alice);
+  }
+  expect (f, "POST", "/api/v1/workspace/alpha/thread/alice-t/chat", f->alice_key, chat, 200);
+
+  /* Carol, a member of the same workspace. */
+  expect (f, "GET", "/api/v1/workspace/alpha/thread/alice-t/chats", carol_key, NULL, 404);
+  expect (f, "POST", "/api/v1/workspace/alpha/thread/alice-t/update", carol_key,
+          "{\"name\":\"Mine now\"}", 404);
+  expect (f, "POST", "/api/v1/workspace/alpha/thread/alice-t/chat", carol_key, chat, 404);
+  expect (f, "POST", "/api/v1/workspace/alpha/thread/alice-t/stream-chat", carol_key, chat, 404);
+  expect (f, "DELETE", thread, carol_key, NULL, 200);   /* idempotent: nothing happens */
+  {
+    g_autoptr(ApiResponse) theirs = call (f, "GET", "/api/v1/workspace/alpha", carol_key, NULL);
+    g_autoptr(ApiResponse) hers = call (f, "GET", "/api/v1/workspace/alpha", f->alice_key, NULL);
+    JsonObject *listed;
+
+    g_assert_null (workspace_threads_find (theirs, "alice-t"));
+    listed = workspace_threads_find (hers, "alice-t");
+    g_assert_nonnull (listed);
+    g_assert_cmpint (json_object_get_int_member (listed, "user_id"), ==, f->alice);
+    g_assert_cmpstr (json_object_get_string_member (listed, "name"), ==, "Alice's");
+  }
+  g_assert_cmpuint (history_length (f, "/api/v1/workspace/alpha/thread/alice-t/chats",
+                                    f->alice_key, "hello"), ==, 2);
+
+  /* A manager sees every thread; the owner renames and deletes her own. */
+  expect (f, "GET", "/api/v1/workspace/alpha/thread/alice-t/chats", f->bob_key, NULL, 200);
+  expect (f, "POST", "/api/v1/workspace/alpha/thread/alice-t/update", f->alice_key,
+          "{\"name\":\"Renamed\"}", 200);
+  expect (f, "DELETE", thread, f->alice_key, NULL, 200);
+  expect (f, "GET", "/api/v1/workspace/alpha/thread/alice-t/chats", f->alice_key, NULL, 404);
+}
+
 static void
 test_preferences (Fixture       *f,
                   gconstpointer  data)
@@ -614,6 +688,7 @@ main (int   argc,
   ADD ("/rtx/api/admin/users/daily-message-limit", TRUE, test_daily_limit);
   ADD ("/rtx/api/admin/chats-record-user", TRUE, test_chats_record_user);
   ADD ("/rtx/api/admin/histories-per-user", TRUE, test_histories_per_user);
+  ADD ("/rtx/api/admin/threads-per-user", TRUE, test_threads_per_user);
 #undef ADD
 
   return g_test_run ();

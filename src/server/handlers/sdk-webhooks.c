@@ -211,7 +211,7 @@ resolve_thread (RtxRuntime          *runtime,
 
   if (g_str_equal (thread_slug, CREATE_NEW_THREAD)) {
     name = g_strdup_printf (_("%s run"), agent->name);
-    thread = rtx_threads_create (threads, ws->id, name, NULL, error);
+    thread = rtx_threads_create (threads, ws->id, 0, name, NULL, error);
   } else {
     thread = rtx_threads_get (threads, ws->id, thread_slug, error);
   }

@@ -279,16 +279,14 @@ resolve (RtxRequest     *req,
          RtxThread     **out_thread,
          GError        **error)
 {
-  RtxRuntime *runtime = rtx_request_get_runtime (req);
-
   *out_ws = rtx_access_get_workspace (req, rtx_request_get_param (req, "slug"), error);
   if (*out_ws == NULL)
     return FALSE;
   if (!in_thread)
     return TRUE;
 
-  *out_thread = rtx_threads_get (rtx_runtime_get_threads (runtime), (*out_ws)->id,
-                                 rtx_request_get_param (req, "threadSlug"), error);
+  *out_thread = rtx_access_get_thread (req, (*out_ws)->id,
+                                       rtx_request_get_param (req, "threadSlug"), error);
   return *out_thread != NULL;
 }
 

@@ -67,6 +67,7 @@ thread_reply (const RtxThread *thread,
 /* What a worker writes; the workspace was resolved and the body read on the main context. */
 typedef struct {
   gint64  workspace_id;
+  gint64  user_id;
   char   *thread_slug;
   char   *name;
   char   *new_slug;
@@ -89,8 +90,8 @@ create_in_worker (RtxRequest  *req,
 {
   ThreadWrite *w = data;
   RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
-  g_autoptr(RtxThread) thread = rtx_threads_create (threads, w->workspace_id, w->name,
-                                                    w->new_slug, error);
+  g_autoptr(RtxThread) thread = rtx_threads_create (threads, w->workspace_id, w->user_id,
+                                                    w->name, w->new_slug, error);
 
   return thread != NULL ? thread_reply (thread, _("Thread created")) : NULL;
 }
@@ -111,9 +112,11 @@ handle_new (RtxRequest *req)
     return;
   }
 
-  /* userId is dropped: there are no users in single-user mode (§2.5). */
+  /* The thread belongs to the key's owner in multi-user mode. A `userId` in the body is
+   * ignored: AnythingLLM took it unchecked (§2.5), which let anyone file threads under anyone. */
   w = g_new0 (ThreadWrite, 1);
   w->workspace_id = ws->id;
+  w->user_id = rtx_access_chat_user (req);
   w->name = g_strdup (rtx_body_get_string (body, "name"));
   w->new_slug = g_strdup (rtx_body_get_string (body, "slug"));
   rtx_worker_reply (req, create_in_worker, w, (GDestroyNotify) thread_write_free, reply_error);
@@ -127,9 +130,12 @@ rename_in_worker (RtxRequest  *req,
 {
   ThreadWrite *w = data;
   RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
-  g_autoptr(RtxThread) thread = rtx_threads_rename (threads, w->workspace_id, w->thread_slug,
-                                                    w->name, error);
+  g_autoptr(RtxThread) mine = rtx_access_get_thread (req, w->workspace_id, w->thread_slug, error);
+  g_autoptr(RtxThread) thread = NULL;
 
+  if (mine == NULL)
+    return NULL;
+  thread = rtx_threads_rename (threads, w->workspace_id, w->thread_slug, w->name, error);
   return thread != NULL ? thread_reply (thread, _("Thread updated")) : NULL;
 }
 
@@ -165,8 +171,17 @@ delete_in_worker (RtxRequest  *req,
   ThreadWrite *w = data;
   RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(RtxThread) mine = NULL;
+  g_autoptr(GError) local_error = NULL;
 
-  if (!rtx_threads_delete (threads, w->workspace_id, w->thread_slug, error))
+  /* Deleting is idempotent: a thread that is not there, or not the caller's to see, is
+   * answered as gone, and another user's thread is left alone. */
+  mine = rtx_access_get_thread (req, w->workspace_id, w->thread_slug, &local_error);
+  if (mine == NULL && !g_error_matches (local_error, RTX_ERROR, RTX_ERROR_NOT_FOUND)) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return NULL;
+  }
+  if (mine != NULL && !rtx_threads_delete (threads, w->workspace_id, w->thread_slug, error))
     return NULL;
 
   json_builder_begin_object (builder);
@@ -340,14 +355,14 @@ handle_workspace_chats (RtxRequest *req)
 static void
 handle_thread_chats (RtxRequest *req)
 {
-  RtxThreads *threads = rtx_runtime_get_threads (rtx_request_get_runtime (req));
   g_autoptr(RtxWorkspace) ws = NULL;
   g_autoptr(RtxThread) thread = NULL;
   g_autoptr(GError) error = NULL;
 
   ws = get_workspace (req, &error);
   if (ws != NULL)
-    thread = rtx_threads_get (threads, ws->id, rtx_request_get_param (req, "threadSlug"), &error);
+    thread = rtx_access_get_thread (req, ws->id, rtx_request_get_param (req, "threadSlug"),
+                                    &error);
   if (thread == NULL) {
     reply_error (req, error);
     return;

@@ -42,10 +42,11 @@ reply_workspace_error (RtxRequest   *req,
  * begun by the caller. */
 static void
 add_workspace (JsonBuilder        *builder,
-               RtxRuntime         *runtime,
+               RtxRequest         *req,
                const RtxWorkspace *ws,
                gboolean            documents)
 {
+  RtxRuntime *runtime = rtx_request_get_runtime (req);
   g_autoptr(GPtrArray) threads = NULL;
 
   json_builder_begin_object (builder);
@@ -57,9 +58,14 @@ add_workspace (JsonBuilder        *builder,
   for (guint i = 0; threads != NULL && i < threads->len; i++) {
     RtxThread *thread = g_ptr_array_index (threads, i);
 
+    if (!rtx_access_sees_thread (req, thread))
+      continue;
     json_builder_begin_object (builder);
     json_builder_set_member_name (builder, "user_id");
-    json_builder_add_null_value (builder);
+    if (thread->user_id > 0)
+      json_builder_add_int_value (builder, thread->user_id);
+    else
+      json_builder_add_null_value (builder);
     json_builder_set_member_name (builder, "slug");
     json_builder_add_string_value (builder, thread->slug);
     json_builder_set_member_name (builder, "name");
@@ -76,7 +82,7 @@ add_workspace (JsonBuilder        *builder,
 }
 
 static JsonNode *
-workspace_reply (RtxRuntime         *runtime,
+workspace_reply (RtxRequest         *req,
                  const RtxWorkspace *ws,
                  const char         *message)
 {
@@ -84,7 +90,7 @@ workspace_reply (RtxRuntime         *runtime,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "workspace");
-  add_workspace (builder, runtime, ws, FALSE);
+  add_workspace (builder, req, ws, FALSE);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
@@ -119,7 +125,7 @@ create_in_worker (RtxRequest  *req,
   g_autoptr(RtxWorkspace) ws = NULL;
 
   ws = rtx_workspaces_create (rtx_runtime_get_workspaces (runtime), w->name, w->fields, error);
-  return ws != NULL ? workspace_reply (runtime, ws, _("Workspace created")) : NULL;
+  return ws != NULL ? workspace_reply (req, ws, _("Workspace created")) : NULL;
 }
 
 static void
@@ -148,7 +154,6 @@ handle_create (RtxRequest *req)
 static void
 handle_list (RtxRequest *req)
 {
-  RtxRuntime *runtime = rtx_request_get_runtime (req);
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonNode) body = NULL;
@@ -164,7 +169,7 @@ handle_list (RtxRequest *req)
   json_builder_set_member_name (builder, "workspaces");
   json_builder_begin_array (builder);
   for (guint i = 0; i < list->len; i++)
-    add_workspace (builder, runtime, g_ptr_array_index (list, i), FALSE);
+    add_workspace (builder, req, g_ptr_array_index (list, i), FALSE);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
@@ -177,7 +182,6 @@ handle_list (RtxRequest *req)
 static void
 handle_get (RtxRequest *req)
 {
-  RtxRuntime *runtime = rtx_request_get_runtime (req);
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(RtxWorkspace) ws = NULL;
   g_autoptr(JsonNode) body = NULL;
@@ -193,7 +197,7 @@ handle_get (RtxRequest *req)
   json_builder_set_member_name (builder, "workspace");
   json_builder_begin_array (builder);
   if (ws != NULL)
-    add_workspace (builder, runtime, ws, TRUE);
+    add_workspace (builder, req, ws, TRUE);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
@@ -259,7 +263,7 @@ update_in_worker (RtxRequest  *req,
   if (ws == NULL)
     return NULL;
 
-  return workspace_reply (runtime, ws, n_changed > 0 ? _("Workspace updated")
+  return workspace_reply (req, ws, n_changed > 0 ? _("Workspace updated")
                                                      : _("No valid fields to update!"));
 }
 
