@@ -49,6 +49,7 @@ struct _RtxListener {
   GHashTable  *conns;         /* Conn set */
   guint        max_connections;
   guint        backoff_id;
+  guint        sweep_id;      /* while there are connections: see sweep_deadlines_cb() */
   guint64      accept_failures;
   guint64      evictions;
   gulong       started_id;
@@ -63,7 +64,6 @@ struct _Conn {
   GSocketConnection *stream;    /* owned by its RtxConnStream, which outlives this */
   GIOStream         *wrapper;   /* that RtxConnStream, as libsoup holds it (not owned) */
   GSocketAddress    *remote;    /* the address libsoup reports for every message of this conn */
-  GSource           *timer;
   gint64             deadline;  /* monotonic µs; 0: none */
   guint              n_requests;
   ConnState          state;
@@ -161,17 +161,6 @@ rtx_conn_stream_init (RtxConnStream *self)
 
 /* ---- Connections ------------------------------------------------------------------------- */
 
-static gboolean
-timer_dispatch (GSource     *source,
-                GSourceFunc  callback,
-                gpointer     user_data)
-{
-  g_source_set_ready_time (source, -1);
-  return callback (user_data);
-}
-
-static GSourceFuncs timer_funcs = { NULL, NULL, timer_dispatch, NULL, NULL, NULL };
-
 /* Closes the connection now, whatever libsoup holds: the socket goes and the slot frees. */
 static void
 conn_close (Conn *conn)
@@ -208,56 +197,62 @@ on_input_gone (gpointer user_data)
                                       g_object_ref (stream), g_object_unref);
 }
 
-/* Deadlines move on every request; the timer is only moved when one comes earlier than it is
- * set for. When it fires early (the deadline moved on), it is set again. A connection with
- * no request being served is closed outright. One whose request is under way is shut down:
- * libsoup's pending read or write fails, it ends the request, and the connection, waiting
- * again, is closed when its end of stream is seen. */
+/* A deadline is a number on the connection, moved on every request at no cost; one timer for
+ * the whole listener, once a second while there are connections, closes those past theirs.
+ * (A GSource per connection made every main-loop iteration prepare and check one more source
+ * per open connection, and moving its ready time woke the loop.) A connection with no request
+ * being served is closed outright. One whose request is under way is shut down: libsoup's
+ * pending read or write fails, it ends the request, and the connection, waiting again, is
+ * closed when its end of stream is seen. */
 static gboolean
-on_conn_timeout_cb (gpointer user_data)
+sweep_deadlines_cb (gpointer user_data)
 {
-  Conn *conn = user_data;
+  RtxListener *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) expired = g_ptr_array_new ();
+  GHashTableIter iter;
+  Conn *conn;
 
-  if (conn->deadline == 0)
-    return G_SOURCE_CONTINUE;
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL))
+    if (conn->deadline != 0 && now >= conn->deadline)
+      g_ptr_array_add (expired, conn);
 
-  if (now < conn->deadline) {
-    g_source_set_ready_time (conn->timer, conn->deadline);
-    return G_SOURCE_CONTINUE;
+  /* Closed after the walk, which closing changes. */
+  for (guint i = 0; i < expired->len; i++) {
+    conn = g_ptr_array_index (expired, i);
+    g_debug ("Closing a connection that was too slow or idle too long");
+    conn->deadline = 0;
+    if (conn->state == CONN_WAITING)
+      conn_close (conn);
+    else
+      g_socket_shutdown (g_socket_connection_get_socket (conn->stream), TRUE, TRUE, NULL);
   }
 
-  g_debug ("Closing a connection that was too slow or idle too long");
-  conn->deadline = 0;
-  if (conn->state == CONN_WAITING) {
-    conn_close (conn);  /* frees @conn and destroys this source */
-    return G_SOURCE_REMOVE;
-  }
-  g_socket_shutdown (g_socket_connection_get_socket (conn->stream), TRUE, TRUE, NULL);
-  return G_SOURCE_CONTINUE;
+  if (g_hash_table_size (self->conns) > 0)
+    return G_SOURCE_CONTINUE;
+  self->sweep_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_sweeping (RtxListener *self)
+{
+  if (self->sweep_id == 0 && !self->closed)
+    self->sweep_id = g_timeout_add_seconds (1, sweep_deadlines_cb, self);
 }
 
 static void
 conn_arm (Conn *conn,
           guint seconds)
 {
-  gint64 armed = g_source_get_ready_time (conn->timer);
-
-  if (seconds == 0) {
-    conn->deadline = 0;
-    return;
-  }
-
-  conn->deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  if (armed < 0 || conn->deadline < armed)
-    g_source_set_ready_time (conn->timer, conn->deadline);
+  conn->deadline = seconds == 0 ? 0
+                   : g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
 }
 
 static void
 conn_free (Conn *conn)
 {
-  g_source_destroy (conn->timer);
-  g_source_unref (conn->timer);
   g_object_set_qdata (G_OBJECT (conn->remote), conn_quark, NULL);
   g_object_unref (conn->remote);
   g_free (conn);
@@ -397,16 +392,13 @@ accept_client (RtxListener *self,
   conn->remote = g_object_ref (remote);
   conn->state = CONN_WAITING;
   conn->waiting_since = g_get_monotonic_time ();
-  conn->timer = g_source_new (&timer_funcs, sizeof (GSource));
-  g_source_set_static_name (conn->timer, "[rtx] connection deadline");
-  g_source_set_callback (conn->timer, on_conn_timeout_cb, conn, NULL);
-  g_source_attach (conn->timer, g_main_context_get_thread_default ());
   conn_arm (conn, RTX_LISTENER_HEADER_TIMEOUT_SEC);
 
   g_object_set_qdata (G_OBJECT (remote), conn_quark, conn);
   conn->wrapper = G_IO_STREAM (stream);
   stream->conn = conn;
   g_hash_table_add (self->conns, conn);
+  start_sweeping (self);
 
   if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
     g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
@@ -653,6 +645,7 @@ rtx_listener_close (RtxListener *self)
 
   stop_accepting (self);
   g_clear_handle_id (&self->backoff_id, g_source_remove);
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
   for (guint i = 0; i < self->sockets->len; i++)
     g_socket_close (g_ptr_array_index (self->sockets, i), NULL);
   if (self->placeholder != NULL)

@@ -5,9 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* The limits of DESIGN.md §4 and security-reliability.md §1.5. */
+/* The limits of DESIGN.md §4 and security-reliability.md §1.5. Deadlines are enforced by a
+ * sweep once a second, so a client trickling headers is closed within 10 s. */
 #define RTX_LISTENER_MAX_CONNECTIONS    1024
-#define RTX_LISTENER_HEADER_TIMEOUT_SEC 10
+#define RTX_LISTENER_HEADER_TIMEOUT_SEC 9
 #define RTX_LISTENER_BODY_TIMEOUT_SEC   60
 #define RTX_LISTENER_IDLE_TIMEOUT_SEC   60
 
