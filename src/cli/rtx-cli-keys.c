@@ -8,6 +8,7 @@
 
 #include "rtx-cli.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-runtime.h"
 
 typedef struct {
@@ -244,7 +245,7 @@ cmd_list (RtxRuntime  *runtime,
     for (guint i = 0; i < keys->len; i++)
       json_array_add_element (array, rtx_api_key_to_json (g_ptr_array_index (keys, i)));
     json_node_set_array (root, array);
-    text = json_to_string (root, TRUE);
+    text = rtx_json_to_string (root, TRUE);
     g_print ("%s\n", text);
   } else if (keys->len == 0) {
     g_printerr (_("No API keys yet. Create one with “realtimex-runtime keys create --name NAME”.\n"));

@@ -7,6 +7,7 @@
 
 #include "rtx-activities.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-tasks.h"
 
 #define COLUMNS "id, raw_data, old_data, status, locked_by, locked_at, completed_at, " \
@@ -186,7 +187,7 @@ rtx_activities_insert (RtxActivities  *self,
     return NULL;
   }
 
-  text = json_to_string (raw_data, FALSE);
+  text = rtx_json_to_string (raw_data, FALSE);
   if (!rtx_db_begin (self->db, error))
     return NULL;
 
@@ -329,7 +330,7 @@ bind_member (RtxStmt    *stmt,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return;
   if (JSON_NODE_HOLDS_OBJECT (node)) {
-    char *text = json_to_string (node, FALSE);
+    char *text = rtx_json_to_string (node, FALSE);
 
     sqlite3_bind_text (stmt, index + 1, text, -1, g_free);
   } else {

@@ -9,6 +9,7 @@
 #include "rtx-chat-export.h"
 #include "rtx-chat-log.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 
 /* The export of every workspace's chats, in AnythingLLM's four formats (standard-api.md §2.3):
  * `csv` and `json` list {id, username, workspace, prompt, response, sent_at, rating};
@@ -170,7 +171,7 @@ jsonl_text (GHashTable *conversations,
 
     json_object_set_array_member (line, "messages", json_array_ref (messages));
     json_node_set_object (node, line);
-    text = json_to_string (node, FALSE);
+    text = rtx_json_to_string (node, FALSE);
     g_string_append (out, text);
     g_string_append_c (out, '\n');
   }
@@ -250,7 +251,7 @@ rtx_chat_export (RtxDb       *db,
   } else {
     g_autoptr(JsonNode) root = json_builder_get_root (json);
 
-    text = json_to_string (root, TRUE);
+    text = rtx_json_to_string (root, TRUE);
   }
 
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {

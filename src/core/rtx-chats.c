@@ -3,6 +3,7 @@
 
 #include "rtx-chats.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 
 /* Rows of one partition: NULL-safe comparisons (IS) so that "no thread" and "no session"
  * select exactly the default history. */
@@ -103,7 +104,7 @@ rtx_chats_add (RtxChats               *self,
                GError                **error)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), response);
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = rtx_json_to_string (node, FALSE);
   g_autoptr(RtxStmt) stmt = NULL;
   g_autoptr(GError) restore_error = NULL;
   gboolean ok;

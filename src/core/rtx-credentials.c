@@ -9,6 +9,7 @@
 #include "rtx-audit.h"
 #include "rtx-credentials.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 
 #define MAX_VALUE_BYTES 8192
 
@@ -256,7 +257,7 @@ object_to_text (JsonObject *object)
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
   json_node_set_object (node, object);
-  return json_to_string (node, FALSE);
+  return rtx_json_to_string (node, FALSE);
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "rtx-documents.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 
 /**
  * RtxDocuments:
@@ -706,7 +707,7 @@ rtx_documents_insert (RtxDocuments            *self,
   }
 
   node = rtx_document_to_json (doc, page_content);
-  json = json_to_string (node, TRUE);
+  json = rtx_json_to_string (node, TRUE);
   if (!write_document_file (self, doc->folder, doc->name, json, error))
     return FALSE;
 

@@ -9,6 +9,7 @@
 #include "rtx-audit.h"
 #include "rtx-embeds.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 
 #define MAX_ALLOWLIST 50
 #define DAY_SECONDS (24 * 60 * 60)
@@ -497,7 +498,7 @@ read_allowlist (JsonNode  *node,
   json_builder_end_array (builder);
 
   root = json_builder_get_root (builder);
-  *out_json = json_to_string (root, FALSE);
+  *out_json = rtx_json_to_string (root, FALSE);
   return TRUE;
 }
 
@@ -945,7 +946,7 @@ object_text (const char *first_member,
   va_end (args);
 
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return rtx_json_to_string (root, FALSE);
 }
 
 /**

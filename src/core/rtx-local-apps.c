@@ -7,6 +7,7 @@
 
 #include "rtx-audit.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-local-apps.h"
 
 /**
@@ -97,7 +98,7 @@ args_to_text (const char * const *args)
   json_builder_end_array (builder);
 
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return rtx_json_to_string (root, FALSE);
 }
 
 static char *
@@ -117,7 +118,7 @@ env_to_text (const char * const *env)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return rtx_json_to_string (root, FALSE);
 }
 
 /* The stored JSON was written by this file; anything else in it is ignored, not trusted. */

@@ -7,6 +7,7 @@
 
 #include "rtx-audit.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-preferences.h"
 
 #define MAX_FOOTER_LINKS 3
@@ -140,7 +141,7 @@ check_footer (const char  *label,
       return fail (error, label, _("links need an http(s) url and a short icon name"));
   }
 
-  *out_text = json_to_string (links, FALSE);
+  *out_text = rtx_json_to_string (links, FALSE);
   return TRUE;
 }
 

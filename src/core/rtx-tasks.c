@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-tasks.h"
 
 /**
@@ -158,7 +159,7 @@ rtx_tasks_create (RtxTasks           *self,
   g_autoptr(RtxStmt) stmt = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *now = rtx_timestamp_now_iso ();
-  g_autofree char *raw = spec->raw_data != NULL ? json_to_string (spec->raw_data, FALSE)
+  g_autofree char *raw = spec->raw_data != NULL ? rtx_json_to_string (spec->raw_data, FALSE)
                                                 : g_strdup ("{}");
 
   g_return_val_if_fail (RTX_IS_TASKS (self), FALSE);
@@ -345,7 +346,7 @@ rtx_tasks_set_status (RtxTasks    *self,
   g_autoptr(RtxStmt) stmt = NULL;
   g_autoptr(RtxStmt) check = NULL;
   g_autofree char *now = rtx_timestamp_now_iso ();
-  g_autofree char *result_text = result != NULL ? json_to_string (result, FALSE) : NULL;
+  g_autofree char *result_text = result != NULL ? rtx_json_to_string (result, FALSE) : NULL;
   gboolean have_row;
   const char *current;
 

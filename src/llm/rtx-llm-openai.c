@@ -13,6 +13,7 @@
 #include "rtx-error.h"
 #include "rtx-http-stream.h"
 #include "rtx-json-text.h"
+#include "rtx-json.h"
 #include "rtx-llm-openai.h"
 #include "rtx-openai-chunk.h"
 
@@ -1012,7 +1013,7 @@ send_call (GTask *task)
   }
   arm_deadline (call);
   if (call->body != NULL) {
-    g_autofree char *text = json_to_string (call->body, FALSE);
+    g_autofree char *text = rtx_json_to_string (call->body, FALSE);
     gsize length = strlen (text);
     g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
 

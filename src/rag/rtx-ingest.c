@@ -13,6 +13,7 @@
 #include "rtx-error.h"
 #include "rtx-ingest.h"
 #include "rtx-ingest-jobs.h"
+#include "rtx-json.h"
 #include "rtx-retriever.h"
 
 /**
@@ -359,7 +360,7 @@ record_of (const Job *job)
   record->id = g_strdup (job->id);
   record->failed = job->status == JOB_FAILED;
   record->error = g_strdup (job->error);
-  record->documents = job->documents != NULL ? json_to_string (job->documents, FALSE) : NULL;
+  record->documents = job->documents != NULL ? rtx_json_to_string (job->documents, FALSE) : NULL;
   record->ended_at = g_get_real_time () / G_USEC_PER_SEC;
   return record;
 }

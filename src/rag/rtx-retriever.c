@@ -10,6 +10,7 @@
 #include "rtx-documents.h"
 #include "rtx-embedder-builtin.h"
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-llm.h"
 #include "rtx-retriever.h"
 
@@ -852,7 +853,7 @@ rtx_retriever_add_workspace_documents (RtxRetriever *self,
       json_builder_set_member_name (builder, "workspaceId");
       json_builder_add_int_value (builder, workspace_id);
       json_builder_set_member_name (builder, "metadata");
-      json_builder_add_string_value (builder, json_to_string (meta, FALSE));
+      json_builder_add_string_value (builder, rtx_json_to_string (meta, FALSE));
       json_builder_set_member_name (builder, "pinned");
       json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, 2) != 0);
       json_builder_set_member_name (builder, "watched");

@@ -7,6 +7,7 @@
 
 #include "rtx-event-stream.h"
 #include "rtx-json-text.h"
+#include "rtx-json.h"
 #include "rtx-listener.h"
 
 /**
@@ -353,7 +354,7 @@ void
 rtx_event_stream_send_json (RtxEventStream *self,
                             JsonNode       *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = rtx_json_to_string (node, FALSE);
 
   rtx_event_stream_send_data (self, text);
 }

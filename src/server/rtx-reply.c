@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-reply.h"
 
 /* Per status, the words each surface's clients read: OpenAI's `type` and `code`, and the
@@ -119,7 +120,7 @@ serialize (JsonNode *node,
   text = json_generator_to_data (generator, length);
   json_generator_set_root (generator, NULL);
 
-  return text;
+  return rtx_json_fix_generated (text, length);
 }
 
 /**

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rtx-error.h"
+#include "rtx-json.h"
 #include "rtx-schema.h"
 
 /* The JSON Schema subset that openapi.json's schemas are written in (DESIGN.md §2): type,
@@ -227,8 +228,8 @@ check_enum (Ctx         *ctx,
   }
 
   {
-    g_autofree char *list = json_to_string (allowed, FALSE);
-    g_autofree char *given = json_to_string (value, FALSE);
+    g_autofree char *list = rtx_json_to_string (allowed, FALSE);
+    g_autofree char *given = rtx_json_to_string (value, FALSE);
 
     if (strlen (given) > 64)
       given[64] = '\0';

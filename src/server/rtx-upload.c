@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "rtx-json.h"
 #include "rtx-reply.h"
 #include "rtx-listener.h"
 #include "rtx-upload.h"
@@ -150,7 +151,7 @@ refuse_connection_cb (gpointer user_data)
   g_autoptr(JsonNode) body = rtx_reply_error_body (RTX_SURFACE_STANDARD,
                                                    SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL,
                                                    upload->error->message);
-  g_autofree char *json = json_to_string (body, FALSE);
+  g_autofree char *json = rtx_json_to_string (body, FALSE);
   Refusal *refusal = g_new0 (Refusal, 1);
 
   refusal->response = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\n"

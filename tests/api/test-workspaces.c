@@ -56,6 +56,26 @@ test_create_get_list (ApiFixture    *f,
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
 }
 
+/* A name holding control characters comes back escaped in every response, U+001F included
+ * (json-glib 1.6 writes that one raw, which JSON.parse() and any strict reader refuse). */
+static void
+test_control_characters_escaped (ApiFixture    *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(ApiResponse) created = api_call (f, "POST", "/api/v1/workspace/new", f->key,
+                                             "{\"name\":\"Unit\\u001fSep\\u0007Bell\"}");
+  g_autoptr(ApiResponse) list = NULL;
+
+  g_assert_cmpuint (created->status, ==, 200);
+  list = api_call (f, "GET", "/api/v1/workspaces", f->key, NULL);
+  g_assert_cmpuint (list->status, ==, 200);
+  for (ApiResponse *r = created; r != NULL; r = r == created ? list : NULL) {
+    for (const char *p = r->text; *p != '\0'; p++)
+      g_assert_cmpint ((guchar) *p, >=, 0x20);
+    g_assert_nonnull (strstr (r->text, "Unit\\u001fSep\\u0007Bell"));
+  }
+}
+
 /* Kept for anything-llm-cli: an unknown slug is 200 with an empty array. */
 static void
 test_get_unknown (ApiFixture    *f,
@@ -165,6 +185,7 @@ main (int    argc,
   ADD ("/api/workspaces/create-get-list", test_create_get_list);
   ADD ("/api/workspaces/get-unknown", test_get_unknown);
   ADD ("/api/workspaces/bad-input", test_bad_input);
+  ADD ("/api/workspaces/control-characters-escaped", test_control_characters_escaped);
   ADD ("/api/workspaces/update-delete", test_update_delete);
   ADD ("/api/workspaces/needs-key", test_needs_key);
 

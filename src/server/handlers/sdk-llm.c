@@ -9,6 +9,7 @@
 #include "rtx-error.h"
 #include "rtx-event-stream.h"
 #include "rtx-handlers.h"
+#include "rtx-json.h"
 #include "rtx-llm.h"
 #include "rtx-reply.h"
 #include "rtx-sdk-llm.h"
@@ -358,7 +359,7 @@ rtx_sdk_llm_stream_error (RtxEventStream *stream,
   json_builder_end_object (builder);
 
   node = json_builder_get_root (builder);
-  text = json_to_string (node, FALSE);
+  text = rtx_json_to_string (node, FALSE);
   rtx_event_stream_send_event (stream, "error", text);
 }
 

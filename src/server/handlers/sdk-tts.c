@@ -7,6 +7,7 @@
 #include "rtx-error.h"
 #include "rtx-event-stream.h"
 #include "rtx-handlers.h"
+#include "rtx-json.h"
 #include "rtx-reply.h"
 #include "rtx-tts.h"
 
@@ -226,7 +227,7 @@ send_event (RtxEventStream *stream,
 
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
-  text = json_to_string (node, FALSE);
+  text = rtx_json_to_string (node, FALSE);
   rtx_event_stream_send_event (stream, name, text);
 }
 

@@ -6,6 +6,7 @@
 #include "rtx-body.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
+#include "rtx-json.h"
 #include "rtx-reply.h"
 #include "rtx-sdk-llm.h"
 
@@ -332,7 +333,7 @@ read_entry (JsonNode        *node,
 
   (*batch)->ids[index] = g_strdup (id);
   if (metadata != NULL && JSON_NODE_HOLDS_OBJECT (metadata)) {
-    (*batch)->metadata[index] = json_to_string (metadata, FALSE);
+    (*batch)->metadata[index] = rtx_json_to_string (metadata, FALSE);
     if (strlen ((*batch)->metadata[index]) > MAX_METADATA_BYTES)
       return invalid (error, "a vector's metadata must be at most 64 KiB of JSON");
     document_id = rtx_body_get_string (json_node_get_object (metadata), "documentId");
@@ -578,7 +579,7 @@ handle_register (RtxRequest *req)
     goto fail;
   }
 
-  config_text = config != NULL ? json_to_string (config, FALSE) : g_strdup ("{}");
+  config_text = config != NULL ? rtx_json_to_string (config, FALSE) : g_strdup ("{}");
   if (!rtx_vector_store_set_config (store_of (req), rtx_request_get_identity (req), provider,
                                     config_text, &error))
     goto fail;

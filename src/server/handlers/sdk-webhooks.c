@@ -10,6 +10,7 @@
 #include "rtx-chat.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
+#include "rtx-json.h"
 
 /* `POST /webhooks/realtimex` (local-app-protocol.md §2.4): one route for `sdk.webhook`
  * (trigger-agent, ping; family B) and `sdk.task` (task-start, task-complete, task-fail;
@@ -223,7 +224,7 @@ resolve_thread (RtxRuntime          *runtime,
 static char *
 run_message (const Trigger *trigger)
 {
-  g_autofree char *data = trigger->raw_data != NULL ? json_to_string (trigger->raw_data, TRUE)
+  g_autofree char *data = trigger->raw_data != NULL ? rtx_json_to_string (trigger->raw_data, TRUE)
                                                     : g_strdup ("{}");
   const char *prompt = trigger->prompt != NULL && *trigger->prompt != '\0'
                        ? trigger->prompt : _("Handle this event.");

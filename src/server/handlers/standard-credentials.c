@@ -9,6 +9,7 @@
 #include "rtx-credentials-async.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
+#include "rtx-json.h"
 
 /* The admin API of the credentials vault (DESIGN.md §5); the server lets only administrator
  * keys in (`x-rtx-admin`). No response carries a payload: a credential goes out only through
@@ -127,7 +128,7 @@ check_metadata (RtxRequest *req,
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, metadata);
-  text = json_to_string (node, FALSE);
+  text = rtx_json_to_string (node, FALSE);
   if (strlen (text) <= MAX_METADATA_BYTES)
     return TRUE;
 

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+char *rtx_json_to_string      (JsonNode *node,
+                               gboolean  pretty) G_GNUC_WARN_UNUSED_RESULT;
+char *rtx_json_fix_generated  (char     *text,
+                               gsize    *length) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
