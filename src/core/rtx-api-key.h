@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * RtxApiKey:
  *
  * One API key as the database knows it: everything but the secret. Times are Unix seconds
- * (UTC); 0 means "never" / "not set".
+ * (UTC); 0 means "never" / "not set". Reference-counted and immutable once filled in:
+ * rtx_api_key_copy() adds a reference, rtx_api_key_free() drops one.
  */
 typedef struct {
   gint64   id;
@@ -37,6 +38,7 @@ typedef struct {
 #define RTX_TYPE_API_KEY (rtx_api_key_get_type ())
 
 GType      rtx_api_key_get_type     (void) G_GNUC_CONST;
+RtxApiKey *rtx_api_key_new          (void) G_GNUC_WARN_UNUSED_RESULT;
 RtxApiKey *rtx_api_key_copy         (const RtxApiKey *key);
 void       rtx_api_key_free         (RtxApiKey       *key);
 gboolean   rtx_api_key_is_active    (const RtxApiKey *key);

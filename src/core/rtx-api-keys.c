@@ -67,7 +67,7 @@ now_seconds (void)
 static RtxApiKey *
 key_from_row (RtxStmt *stmt)
 {
-  RtxApiKey *key = g_new0 (RtxApiKey, 1);
+  RtxApiKey *key = rtx_api_key_new ();
 
   key->id = sqlite3_column_int64 (stmt, 0);
   key->name = rtx_stmt_dup_text (stmt, 1);

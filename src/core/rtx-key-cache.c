@@ -86,7 +86,7 @@ rtx_key_cache_free (RtxKeyCache *self)
  * @digest: SHA-256 of the presented secret
  * @generation: the credential generation now
  *
- * Returns: (transfer full) (nullable): a copy of the key verified under @generation, or
+ * Returns: (transfer full) (nullable): the key verified under @generation (a reference), or
  *   %NULL: then the database decides
  */
 RtxApiKey *
