@@ -52,8 +52,6 @@ struct _RtxListener {
   guint        sweep_id;      /* while there are connections: see sweep_deadlines_cb() */
   guint64      accept_failures;
   guint64      evictions;
-  gulong       started_id;
-  gulong       read_id;
   gulong       finished_id;
   gulong       aborted_id;
   gboolean     closed;
@@ -65,7 +63,6 @@ struct _Conn {
   GIOStream         *wrapper;   /* that RtxConnStream, as libsoup holds it (not owned) */
   GSocketAddress    *remote;    /* the address libsoup reports for every message of this conn */
   gint64             deadline;  /* monotonic µs; 0: none */
-  guint              n_requests;
   ConnState          state;
   gint64             waiting_since;
 };
@@ -293,32 +290,6 @@ on_got_chunk_cb (SoupServerMessage *msg,
 
   if (conn != NULL)
     conn_arm (conn, RTX_LISTENER_BODY_TIMEOUT_SEC);
-}
-
-/* The handler runs and the response is written with no deadline: streams may be long. */
-static void
-on_request_read_cb (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
-{
-  Conn *conn = conn_for_message (msg);
-
-  if (conn != NULL)
-    conn_arm (conn, 0);
-}
-
-/* libsoup emits request-started on the first bytes of a request. The first request of a
- * connection keeps the deadline set at accept, so trickling headers never buys time; later
- * ones run under the idle deadline set when the previous one finished. */
-static void
-on_request_started_cb (SoupServer        *server,
-                       SoupServerMessage *msg,
-                       gpointer           user_data)
-{
-  Conn *conn = conn_for_message (msg);
-
-  if (conn != NULL)
-    conn->n_requests++;
 }
 
 /* Full, with clients in the backlog: closes connections that hold a slot without a request
@@ -611,10 +582,10 @@ rtx_listener_new (SoupServer  *server,
   if (!add_placeholder (self, error))
     return NULL;
 
-  self->started_id = g_signal_connect (server, "request-started",
-                                       G_CALLBACK (on_request_started_cb), self);
-  self->read_id = g_signal_connect (server, "request-read",
-                                    G_CALLBACK (on_request_read_cb), self);
+  /* The first request of a connection keeps the deadline set at accept, so trickling headers
+   * never buys time; later ones run under the idle deadline set when the previous one
+   * finished. Each signal handler here costs every request an emission, so the server calls
+   * rtx_listener_got_headers() and rtx_listener_request_read() itself. */
   self->finished_id = g_signal_connect (server, "request-finished",
                                         G_CALLBACK (on_request_done_cb), self);
   self->aborted_id = g_signal_connect (server, "request-aborted",
@@ -652,8 +623,6 @@ rtx_listener_close (RtxListener *self)
     g_socket_close (self->placeholder, NULL);
   g_clear_object (&self->placeholder);
 
-  g_clear_signal_handler (&self->started_id, self->server);
-  g_clear_signal_handler (&self->read_id, self->server);
   g_clear_signal_handler (&self->finished_id, self->server);
   g_clear_signal_handler (&self->aborted_id, self->server);
 
@@ -690,6 +659,23 @@ rtx_listener_got_headers (RtxListener       *self,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED ||
       soup_message_headers_get_content_length (headers) > 0)
     g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
+}
+
+/**
+ * rtx_listener_request_read:
+ * @self: a listener
+ * @msg: a request whose body has been read (from the server's handler)
+ *
+ * The handler runs and the response is written with no deadline: streams may be long.
+ */
+void
+rtx_listener_request_read (RtxListener       *self,
+                           SoupServerMessage *msg)
+{
+  Conn *conn = conn_for_message (msg);
+
+  if (conn != NULL)
+    conn_arm (conn, 0);
 }
 
 /**

@@ -22,6 +22,8 @@ RtxListener *rtx_listener_new                 (SoupServer   *server,
 void         rtx_listener_close               (RtxListener  *self);
 void         rtx_listener_got_headers         (RtxListener       *self,
                                                SoupServerMessage *msg);
+void         rtx_listener_request_read        (RtxListener       *self,
+                                               SoupServerMessage *msg);
 GSList      *rtx_listener_get_sockets         (RtxListener  *self);
 GSocket     *rtx_listener_get_message_socket  (SoupServerMessage *msg);
 guint        rtx_listener_get_n_connections   (RtxListener  *self);

@@ -419,6 +419,8 @@ on_request_cb (SoupServer        *server,
   }
 
   exchange->by_server = TRUE;
+  if (self->listener != NULL)
+    rtx_listener_request_read (self->listener, msg);
   switch (exchange->result) {
   case RTX_ROUTE_NOT_FOUND:
     rtx_reply_error (msg, rtx_surface_for_path (path), SOUP_STATUS_NOT_FOUND, "Not found");
