@@ -27,11 +27,18 @@ if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
 fi
 
 KEY=$("$RUNTIME" keys --data-dir "$work" create --name bench 2>/dev/null)
+# Two free ports, told apart: the kernel may hand out the same one twice in a row, and then one
+# server fails to bind while the other answers for both.
 P_RT=$(free_port); P_BARE=$(free_port)
+while [ "$P_BARE" = "$P_RT" ]; do P_BARE=$(free_port); done
 "${SERVER_CPU[@]}" "$RUNTIME" --data-dir "$work" --port "$P_RT" > /dev/null 2>&1 & PID_RT=$!; pids+=($PID_RT)
 "${SERVER_CPU[@]}" "$BARE" "$P_BARE" > /dev/null 2>&1 & PID_BARE=$!; pids+=($PID_BARE)
 wait_200 -H "Authorization: Bearer $KEY" "http://127.0.0.1:$P_RT/api/v1/auth"
 wait_200 "http://127.0.0.1:$P_BARE/api/v1/auth"
+# The runtime, and not some other server, answers on its port: it refuses a request without a key.
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_RT/api/v1/auth")" = 403 ] ||
+  { echo "port $P_RT is not the runtime's" >&2; exit 1; }
+kill -0 "$PID_RT" && kill -0 "$PID_BARE" || { echo "a server did not start" >&2; exit 1; }
 
 # CPU time (user + system) of a process, in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
