@@ -32,20 +32,28 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (RtxConnInput, rtx_conn_input, G_TYPE_INPUT_STREAM
                                G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
                                                       rtx_conn_input_pollable_init))
 
-/* The end of the stream, or an error that ends it (a reset: a client that closes with part
- * of a response unread resets the connection), means the peer is gone. */
+/* Reads the socket. The end of the stream, or an error that ends it (a reset: a client that
+ * closes with part of a response unread resets the connection), means the peer is gone. */
 static gssize
-seen (RtxConnInput  *self,
-      gssize         n,
-      GError       **error)
+receive (RtxConnInput  *self,
+         void          *buffer,
+         gsize          count,
+         gboolean       blocking,
+         GCancellable  *cancellable,
+         GError       **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  gssize n = g_socket_receive_with_blocking (self->socket, buffer, count, blocking, cancellable,
+                                             &local_error);
   gboolean gone = n == 0 ||
-                  (n < 0 && error != NULL && *error != NULL &&
-                   !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) &&
-                   !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+                  (n < 0 &&
+                   !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) &&
+                   !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
 
   if (gone && self->on_gone != NULL)
     self->on_gone (self->user_data);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return n;
 }
 
@@ -56,16 +64,7 @@ rtx_conn_input_read (GInputStream  *stream,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  RtxConnInput *self = RTX_CONN_INPUT (stream);
-
-  g_autoptr(GError) local_error = NULL;
-  gssize n = g_socket_receive_with_blocking (self->socket, buffer, count, TRUE, cancellable,
-                                             &local_error);
-
-  seen (self, n, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return n;
+  return receive (RTX_CONN_INPUT (stream), buffer, count, TRUE, cancellable, error);
 }
 
 /* The socket belongs to its GSocketConnection, which closes it. */
@@ -106,15 +105,7 @@ rtx_conn_input_read_nonblocking (GPollableInputStream  *stream,
                                  gsize                  count,
                                  GError               **error)
 {
-  RtxConnInput *self = RTX_CONN_INPUT (stream);
-  g_autoptr(GError) local_error = NULL;
-  gssize n = g_socket_receive_with_blocking (self->socket, buffer, count, FALSE, NULL,
-                                             &local_error);
-
-  seen (self, n, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return n;
+  return receive (RTX_CONN_INPUT (stream), buffer, count, FALSE, NULL, error);
 }
 
 static void
