@@ -133,7 +133,6 @@ rtx_agents_list (RtxAgents  *self,
 {
   g_autoptr(RtxStmt) stmt = NULL;
   g_autoptr(GPtrArray) agents = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_agent_free);
-  gboolean have_row;
 
   g_return_val_if_fail (RTX_IS_AGENTS (self), NULL);
 
@@ -141,13 +140,8 @@ rtx_agents_list (RtxAgents  *self,
   if (stmt == NULL)
     return NULL;
 
-  for (;;) {
-    if (!rtx_db_step_row (self->db, stmt, &have_row, error))
-      return NULL;
-    if (!have_row)
-      break;
-    g_ptr_array_add (agents, agent_from_row (stmt));
-  }
+  if (!rtx_db_collect (self->db, stmt, agents, (RtxRowFunc) agent_from_row, error))
+    return NULL;
 
   return g_steal_pointer (&agents);
 }

@@ -296,7 +296,6 @@ rtx_api_keys_list (RtxApiKeys  *self,
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_api_key_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  gboolean have_row = FALSE;
 
   g_return_val_if_fail (RTX_IS_API_KEYS (self), NULL);
 
@@ -304,13 +303,8 @@ rtx_api_keys_list (RtxApiKeys  *self,
   if (stmt == NULL)
     return NULL;
 
-  for (;;) {
-    if (!rtx_db_step_row (self->db, stmt, &have_row, error))
-      return NULL;
-    if (!have_row)
-      break;
-    g_ptr_array_add (keys, key_from_row (stmt));
-  }
+  if (!rtx_db_collect (self->db, stmt, keys, (RtxRowFunc) key_from_row, error))
+    return NULL;
 
   return g_steal_pointer (&keys);
 }

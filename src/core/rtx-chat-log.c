@@ -182,7 +182,6 @@ rtx_chat_log_page (RtxDb     *db,
 {
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_chat_log_entry_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  gboolean have_row = FALSE;
 
   g_return_val_if_fail (RTX_IS_DB (db), NULL);
 
@@ -195,13 +194,8 @@ rtx_chat_log_page (RtxDb     *db,
   /* One more than asked tells whether another page exists. */
   sqlite3_bind_int64 (stmt, 1, limit + 1);
   sqlite3_bind_int64 (stmt, 2, offset);
-  for (;;) {
-    if (!rtx_db_step_row (db, stmt, &have_row, error))
-      return NULL;
-    if (!have_row)
-      break;
-    g_ptr_array_add (page, record_from_row (stmt));
-  }
+  if (!rtx_db_collect (db, stmt, page, (RtxRowFunc) record_from_row, error))
+    return NULL;
 
   if (out_has_more != NULL)
     *out_has_more = page->len > (guint) limit;

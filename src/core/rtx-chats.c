@@ -174,8 +174,6 @@ rtx_chats_history (RtxChats               *self,
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_chat_record_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean have_row = FALSE;
 
   g_return_val_if_fail (RTX_IS_CHATS (self), NULL);
 
@@ -187,12 +185,8 @@ rtx_chats_history (RtxChats               *self,
   bind_partition (stmt, partition);
   sqlite3_bind_int64 (stmt, 4, limit);
 
-  while (rtx_db_step_row (self->db, stmt, &have_row, &local_error) && have_row)
-    g_ptr_array_add (list, record_from_row (stmt));
-  if (local_error != NULL) {
-    g_propagate_error (error, g_steal_pointer (&local_error));
+  if (!rtx_db_collect (self->db, stmt, list, (RtxRowFunc) record_from_row, error))
     return NULL;
-  }
 
   if (!newest_first) {
     for (guint i = 0; i < list->len / 2; i++) {

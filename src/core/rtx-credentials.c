@@ -337,7 +337,6 @@ rtx_credentials_list (RtxCredentials  *self,
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_credential_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  gboolean have_row;
 
   g_return_val_if_fail (RTX_IS_CREDENTIALS (self), NULL);
 
@@ -346,13 +345,8 @@ rtx_credentials_list (RtxCredentials  *self,
   if (stmt == NULL)
     return NULL;
 
-  for (;;) {
-    if (!rtx_db_step_row (self->db, stmt, &have_row, error))
-      return NULL;
-    if (!have_row)
-      break;
-    g_ptr_array_add (list, credential_from_row (stmt));
-  }
+  if (!rtx_db_collect (self->db, stmt, list, (RtxRowFunc) credential_from_row, error))
+    return NULL;
 
   return g_steal_pointer (&list);
 }

@@ -635,6 +635,37 @@ rtx_db_rollback (RtxDb *self)
     exec_on (handle, "ROLLBACK", NULL);
 }
 
+/**
+ * rtx_db_collect:
+ * @stmt: a prepared and bound statement
+ * @rows: where from_row() of every row is appended
+ * @from_row: makes an element of the current row
+ *
+ * Steps @stmt to its end. Every list query uses it, so that a failed step is never mistaken
+ * for the end of the rows, whether or not the caller asked for the error.
+ *
+ * Returns: %FALSE with @error set when a step failed
+ */
+gboolean
+rtx_db_collect (RtxDb       *self,
+                RtxStmt     *stmt,
+                GPtrArray   *rows,
+                RtxRowFunc   from_row,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean have_row = FALSE;
+
+  while (rtx_db_step_row (self, stmt, &have_row, &local_error) && have_row)
+    g_ptr_array_add (rows, from_row (stmt));
+
+  if (local_error != NULL) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gint64
 rtx_db_last_insert_rowid (RtxDb *self)
 {

@@ -61,6 +61,15 @@ gboolean    rtx_db_commit               (RtxDb               *self,
                                          GError             **error);
 void        rtx_db_rollback             (RtxDb               *self);
 gint64      rtx_db_last_insert_rowid    (RtxDb               *self);
+
+/* Makes one element (transfer full) of the row @stmt is on. */
+typedef gpointer (*RtxRowFunc) (RtxStmt *stmt);
+
+gboolean    rtx_db_collect              (RtxDb               *self,
+                                         RtxStmt             *stmt,
+                                         GPtrArray           *rows,
+                                         RtxRowFunc           from_row,
+                                         GError             **error);
 int         rtx_db_get_user_version     (RtxDb               *self);
 char       *rtx_db_get_meta             (RtxDb               *self,
                                          const char          *key,

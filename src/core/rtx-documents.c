@@ -554,9 +554,7 @@ rtx_documents_list (RtxDocuments  *self,
     sqlite3_bind_text (stmt, 1, folder, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64 (stmt, 2, limit == 0 ? -1 : (gint64) limit);
     sqlite3_bind_int64 (stmt, 3, offset);
-    while (rtx_db_step_row (self->db, stmt, &row, error) && row)
-      g_ptr_array_add (docs, document_from_row (stmt));
-    if (error != NULL && *error != NULL)
+    if (!rtx_db_collect (self->db, stmt, docs, (RtxRowFunc) document_from_row, error))
       return NULL;
   }
 

@@ -417,7 +417,6 @@ rtx_embeds_list (RtxEmbeds  *self,
 {
   g_autoptr(GPtrArray) embeds = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_embed_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  gboolean have_row = FALSE;
 
   g_return_val_if_fail (RTX_IS_EMBEDS (self), NULL);
 
@@ -425,13 +424,8 @@ rtx_embeds_list (RtxEmbeds  *self,
   if (stmt == NULL)
     return NULL;
 
-  for (;;) {
-    if (!rtx_db_step_row (self->db, stmt, &have_row, error))
-      return NULL;
-    if (!have_row)
-      break;
-    g_ptr_array_add (embeds, embed_from_row (stmt));
-  }
+  if (!rtx_db_collect (self->db, stmt, embeds, (RtxRowFunc) embed_from_row, error))
+    return NULL;
 
   return g_steal_pointer (&embeds);
 }

@@ -427,7 +427,6 @@ rtx_local_apps_list (RtxLocalApps  *self,
 {
   g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_local_app_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  gboolean have_row;
 
   g_return_val_if_fail (RTX_IS_LOCAL_APPS (self), NULL);
 
@@ -437,10 +436,7 @@ rtx_local_apps_list (RtxLocalApps  *self,
   if (stmt == NULL)
     return NULL;
 
-  while (rtx_db_step_row (self->db, stmt, &have_row, error) && have_row)
-    g_ptr_array_add (apps, app_from_row (stmt));
-
-  if (error != NULL && *error != NULL)
+  if (!rtx_db_collect (self->db, stmt, apps, (RtxRowFunc) app_from_row, error))
     return NULL;
 
   return g_steal_pointer (&apps);

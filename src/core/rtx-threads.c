@@ -232,8 +232,6 @@ rtx_threads_list (RtxThreads  *self,
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_thread_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean have_row = FALSE;
 
   g_return_val_if_fail (RTX_IS_THREADS (self), NULL);
 
@@ -242,12 +240,8 @@ rtx_threads_list (RtxThreads  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, workspace_id);
-  while (rtx_db_step_row (self->db, stmt, &have_row, &local_error) && have_row)
-    g_ptr_array_add (list, thread_from_row (stmt));
-  if (local_error != NULL) {
-    g_propagate_error (error, g_steal_pointer (&local_error));
+  if (!rtx_db_collect (self->db, stmt, list, (RtxRowFunc) thread_from_row, error))
     return NULL;
-  }
 
   return g_steal_pointer (&list);
 }

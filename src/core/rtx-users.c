@@ -154,7 +154,6 @@ rtx_users_list (RtxUsers  *self,
 {
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_user_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  gboolean have_row = FALSE;
 
   g_return_val_if_fail (RTX_IS_USERS (self), NULL);
 
@@ -162,13 +161,8 @@ rtx_users_list (RtxUsers  *self,
   if (stmt == NULL)
     return NULL;
 
-  for (;;) {
-    if (!rtx_db_step_row (self->db, stmt, &have_row, error))
-      return NULL;
-    if (!have_row)
-      break;
-    g_ptr_array_add (users, user_from_row (stmt));
-  }
+  if (!rtx_db_collect (self->db, stmt, users, (RtxRowFunc) user_from_row, error))
+    return NULL;
 
   return g_steal_pointer (&users);
 }

@@ -446,8 +446,6 @@ rtx_workspaces_list (RtxWorkspaces  *self,
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) rtx_workspace_free);
   g_autoptr(RtxStmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean have_row = FALSE;
 
   g_return_val_if_fail (RTX_IS_WORKSPACES (self), NULL);
 
@@ -455,12 +453,8 @@ rtx_workspaces_list (RtxWorkspaces  *self,
   if (stmt == NULL)
     return NULL;
 
-  while (rtx_db_step_row (self->db, stmt, &have_row, &local_error) && have_row)
-    g_ptr_array_add (list, workspace_from_row (stmt));
-  if (local_error != NULL) {
-    g_propagate_error (error, g_steal_pointer (&local_error));
+  if (!rtx_db_collect (self->db, stmt, list, (RtxRowFunc) workspace_from_row, error))
     return NULL;
-  }
 
   return g_steal_pointer (&list);
 }
