@@ -770,18 +770,20 @@ owner_permits (const RtxApiKey *key)
   return !key->admin || g_strcmp0 (key->owner_role, RTX_ROLE_ADMIN) == 0;
 }
 
-/* The database's verdict: the active key for @digest, or %NULL (@error unset) when there is
- * none. When @generation is given, the key is also remembered under it. */
+/* The database's verdict: the active key whose secret is @token, or %NULL (@error unset) when
+ * there is none. When @generation is given, the key is also remembered under it. */
 static RtxApiKey *
 read_active_key (RtxApiKeys    *self,
-                 const guint8  *digest,
+                 const char    *token,
                  const guint64 *generation,
                  GError       **error)
 {
   g_autoptr(RtxStmt) stmt = NULL;
   g_autoptr(RtxApiKey) key = NULL;
+  guint8 digest[RTX_KEY_DIGEST_LEN];
   gboolean have_row;
 
+  rtx_key_format_digest (token, digest);
   g_atomic_int_inc (&self->lookups);
   stmt = rtx_db_prepare (self->db, KEY_SELECT " WHERE k.digest = ?1", error);
   if (stmt == NULL)
@@ -801,7 +803,7 @@ read_active_key (RtxApiKeys    *self,
     return NULL;
 
   if (generation != NULL)
-    rtx_key_cache_store (self->verified, digest, key, *generation);
+    rtx_key_cache_store (self->verified, token, key, *generation);
   return g_steal_pointer (&key);
 }
 
@@ -827,7 +829,6 @@ rtx_api_keys_authenticate (RtxApiKeys  *self,
 {
   g_autoptr(RtxApiKey) key = NULL;
   g_autoptr(GError) local_error = NULL;
-  guint8 digest[RTX_KEY_DIGEST_LEN];
   guint64 generation;
   gboolean cacheable;
 
@@ -836,14 +837,13 @@ rtx_api_keys_authenticate (RtxApiKeys  *self,
   if (!rtx_key_format_is_valid (token))
     goto refuse;
 
-  rtx_key_format_digest (token, digest);
   /* The generation is read before the row, so that a change committed in between moves it
    * past what the remembered verdict carries. */
   cacheable = rtx_db_get_credential_generation (self->db, &generation);
   if (cacheable)
-    key = rtx_key_cache_lookup (self->verified, digest, generation);
+    key = rtx_key_cache_lookup (self->verified, token, generation);
   if (key == NULL)
-    key = read_active_key (self, digest, cacheable ? &generation : NULL, &local_error);
+    key = read_active_key (self, token, cacheable ? &generation : NULL, &local_error);
   if (local_error != NULL) {
     g_propagate_error (error, g_steal_pointer (&local_error));
     return NULL;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include "rtx-api-key.h"
-#include "rtx-key-format.h"
 
 G_BEGIN_DECLS
 
@@ -11,10 +10,10 @@ typedef struct _RtxKeyCache RtxKeyCache;
 RtxKeyCache *rtx_key_cache_new    (void) G_GNUC_WARN_UNUSED_RESULT;
 void         rtx_key_cache_free   (RtxKeyCache     *self);
 RtxApiKey   *rtx_key_cache_lookup (RtxKeyCache     *self,
-                                   const guint8    *digest,
+                                   const char      *secret,
                                    guint64          generation) G_GNUC_WARN_UNUSED_RESULT;
 void         rtx_key_cache_store  (RtxKeyCache     *self,
-                                   const guint8    *digest,
+                                   const char      *secret,
                                    const RtxApiKey *key,
                                    guint64          generation);
 

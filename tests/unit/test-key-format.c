@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rtx-key-format.h"
+#include "rtx-siphash.h"
 
 static const char alphabet[] =
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -136,6 +137,34 @@ test_digest_differs_per_key (void)
   g_assert_true (rtx_const_time_equal (da, again, sizeof da));
 }
 
+/* The published SipHash-2-4 vectors: key 00 01 … 0f, message 00 01 … (n − 1). */
+static void
+test_siphash_vectors (void)
+{
+  static const struct {
+    gsize   len;
+    guint64 expected;
+  } vectors[] = {
+    { 0, G_GUINT64_CONSTANT (0x726fdb47dd0e0e31) },
+    { 1, G_GUINT64_CONSTANT (0x74f839c593dc67fd) },
+    { 7, G_GUINT64_CONSTANT (0xab0200f58b01d137) },
+    { 8, G_GUINT64_CONSTANT (0x93f5f5799a932462) },
+    { 15, G_GUINT64_CONSTANT (0xa129ca6149be45e5) },
+    { 16, G_GUINT64_CONSTANT (0x3f2acc7f57c29bdb) },
+    { 63, G_GUINT64_CONSTANT (0x958a324ceb064572) },
+  };
+  const RtxSipKey key = {
+    G_GUINT64_CONSTANT (0x0706050403020100), G_GUINT64_CONSTANT (0x0f0e0d0c0b0a0908),
+  };
+  guint8 message[64];
+
+  for (guint i = 0; i < sizeof message; i++)
+    message[i] = (guint8) i;
+
+  for (guint i = 0; i < G_N_ELEMENTS (vectors); i++)
+    g_assert_cmphex (rtx_siphash24 (&key, message, vectors[i].len), ==, vectors[i].expected);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -149,6 +178,7 @@ main (int    argc,
   g_test_add_func ("/rtx/key-format/crc32-vector", test_crc32_vector);
   g_test_add_func ("/rtx/key-format/const-time-equal", test_const_time_equal);
   g_test_add_func ("/rtx/key-format/digest", test_digest_differs_per_key);
+  g_test_add_func ("/rtx/key-format/siphash-vectors", test_siphash_vectors);
 
   return g_test_run ();
 }
