@@ -36,6 +36,8 @@ struct _RtxRouter {
   GPtrArray                       *routes;      /* Route, most specific first */
   GPtrArray                       *by_length;   /* n → GPtrArray of the routes of n segments,
                                                  * in the same order, or NULL */
+  GHashTable                      *literal;     /* path → Route, for routes without a
+                                                 * parameter */
   GPtrArray                       *operations;  /* RtxOperation, in document order */
   GHashTable                      *by_id;       /* operationId → RtxOperation */
   const RtxHandlerBinding * const *areas;
@@ -94,6 +96,14 @@ parse_segment (const char  *part,
   if (strchr (part, '{') != NULL || strchr (part, '}') != NULL) {
     g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
                  "segment “%s” must be a literal or a whole {name}", part);
+    return FALSE;
+  }
+
+  /* A request path with such a segment matches nothing (decode_path()), and a template with
+   * one must not either, even through rtx_router_match()'s literal table. */
+  if (g_str_equal (part, ".") || g_str_equal (part, "..")) {
+    g_set_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT,
+                 "segment “%s” is not allowed", part);
     return FALSE;
   }
 
@@ -326,15 +336,32 @@ check_no_ambiguous_routes (RtxRouter  *self,
   return TRUE;
 }
 
-/* A path only matches routes of as many segments, so each request looks at those alone. */
+static gboolean
+route_has_params (const Route *route)
+{
+  for (guint i = 0; i < route->n_segments; i++) {
+    if (route->segments[i].is_param)
+      return TRUE;
+  }
+
+  return FALSE;
+}
+
+/* A path only matches routes of as many segments, so each request looks at those alone; and
+ * most requests name a route without parameters, found by one lookup of the path as it came. */
 static void
-index_by_length (RtxRouter *self)
+index_routes (RtxRouter *self)
 {
   g_clear_pointer (&self->by_length, g_ptr_array_unref);
+  g_clear_pointer (&self->literal, g_hash_table_unref);
   self->by_length = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->literal = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < self->routes->len; i++) {
     Route *route = g_ptr_array_index (self->routes, i);
+
+    if (!route_has_params (route))
+      g_hash_table_insert (self->literal, route->path, route);
 
     if (self->by_length->len <= route->n_segments)
       g_ptr_array_set_size (self->by_length, route->n_segments + 1);
@@ -403,7 +430,7 @@ load_document (RtxRouter   *self,
   }
 
   g_ptr_array_sort (self->routes, route_compare);
-  index_by_length (self);
+  index_routes (self);
   return check_no_ambiguous_routes (self, error);
 }
 
@@ -413,6 +440,7 @@ rtx_router_finalize (GObject *object)
   RtxRouter *self = (RtxRouter *) object;
 
   g_clear_pointer (&self->by_length, g_ptr_array_unref);
+  g_clear_pointer (&self->literal, g_hash_table_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->operations, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
@@ -637,6 +665,19 @@ route_find_method (const Route *route,
   return NULL;
 }
 
+/* HEAD is served by GET when the path has no HEAD of its own. */
+static RtxOperation *
+route_find_method_or_get (const Route *route,
+                          const char  *method)
+{
+  RtxOperation *operation = route_find_method (route, method);
+
+  if (operation == NULL && g_str_equal (method, "HEAD"))
+    operation = route_find_method (route, "GET");
+
+  return operation;
+}
+
 /* %NULL for a route without parameters, so that most requests allocate no table. */
 static GHashTable *
 route_params (const Route        *route,
@@ -724,6 +765,19 @@ rtx_router_match (RtxRouter     *self,
 
   memset (match, 0, sizeof *match);
 
+  /* A path without escapes that is a template without parameters: no template can come before
+   * it (a literal wins at every position), so it is the answer if it has the method. Without
+   * it, the templates are tried in order, which also collects `Allow`. */
+  if (path != NULL && strchr (path, '%') == NULL) {
+    const Route *route = g_hash_table_lookup (self->literal, path);
+    RtxOperation *operation = route != NULL ? route_find_method_or_get (route, method) : NULL;
+
+    if (operation != NULL) {
+      match->operation = rtx_operation_ref (operation);
+      return RTX_ROUTE_FOUND;
+    }
+  }
+
   segments = decode_path (path);
   if (segments == NULL)
     return RTX_ROUTE_NOT_FOUND;
@@ -739,10 +793,7 @@ rtx_router_match (RtxRouter     *self,
     if (!route_matches (route, (const char * const *) segments, n_segments))
       continue;
 
-    operation = route_find_method (route, method);
-    if (operation == NULL && g_str_equal (method, "HEAD"))
-      operation = route_find_method (route, "GET");
-
+    operation = route_find_method_or_get (route, method);
     if (operation != NULL) {
       match->operation = rtx_operation_ref (operation);
       match->params = route_params (route, (const char * const *) segments);

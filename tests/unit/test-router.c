@@ -517,6 +517,8 @@ test_invalid_documents (void)
     { "'/a/{x}.json':{'get':" PUBLIC_OP ("a") "}", "whole {name}" },
     { "'/a/{x}/{x}':{'get':" PUBLIC_OP ("a") "}", "appears twice" },
     { "'/a//b':{'get':" PUBLIC_OP ("a") "}", "empty segment" },
+    { "'/a/..':{'get':" PUBLIC_OP ("a") "}", "is not allowed" },
+    { "'/./a':{'get':" PUBLIC_OP ("a") "}", "is not allowed" },
     { "'a':{'get':" PUBLIC_OP ("a") "}", "must start with /" },
     { "'/a/{x}':{'get':" PUBLIC_OP ("a") "},'/a/{y}':{'post':" PUBLIC_OP ("b") "}",
       "match the same paths" },
