@@ -206,6 +206,38 @@ check_type (Ctx         *ctx,
   return fail (ctx, out_field, error, "must be %s", names->str);
 }
 
+/* A copy of an enum's values for its error message. json_to_string() takes references on the
+ * node it prints, and json-glib 1.6 counts the references of arrays, objects and values
+ * without atomics; the document's nodes are read from several threads at once (large bodies
+ * are checked in a worker), so they are only ever read, never referenced. Values in enums are
+ * scalars; anything else is shown as null. */
+static JsonNode *
+enum_copy (JsonArray *values)
+{
+  JsonArray *copy = json_array_sized_new (json_array_get_length (values));
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < json_array_get_length (values); i++) {
+    JsonNode *value = json_array_get_element (values, i);
+    GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value)
+                                                : G_TYPE_INVALID;
+
+    if (type == G_TYPE_STRING)
+      json_array_add_string_element (copy, json_node_get_string (value));
+    else if (type == G_TYPE_INT64)
+      json_array_add_int_element (copy, json_node_get_int (value));
+    else if (type == G_TYPE_DOUBLE)
+      json_array_add_double_element (copy, json_node_get_double (value));
+    else if (type == G_TYPE_BOOLEAN)
+      json_array_add_boolean_element (copy, json_node_get_boolean (value));
+    else
+      json_array_add_null_element (copy);
+  }
+
+  json_node_take_array (node, copy);
+  return node;
+}
+
 static gboolean
 check_enum (Ctx         *ctx,
             JsonObject  *schema,
@@ -228,7 +260,8 @@ check_enum (Ctx         *ctx,
   }
 
   {
-    g_autofree char *list = rtx_json_to_string (allowed, FALSE);
+    g_autoptr(JsonNode) copy = enum_copy (json_node_get_array (allowed));
+    g_autofree char *list = rtx_json_to_string (copy, FALSE);
     g_autofree char *given = rtx_json_to_string (value, FALSE);
 
     if (strlen (given) > 64)

@@ -203,6 +203,9 @@ test_schema_body (void)
     g_assert_false (ok);
     g_assert_error (error, RTX_ERROR, RTX_ERROR_INVALID_ARGUMENT);
     g_assert_cmpstr (field != NULL ? field : "", ==, cases[i].field);
+    if (g_str_equal (cases[i].field, "kind"))
+      g_assert_cmpstr (error->message, ==,
+                       "Invalid request: “kind” must be one of [\"a\",\"b\"], not \"c\"");
     if (cases[i].field[0] != '\0') {
       g_autofree char *quoted = g_strdup_printf ("“%s”", cases[i].field);
 
