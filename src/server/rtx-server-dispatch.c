@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
 #include <libsoup/soup.h>
 
 #include "rtx-auth.h"
+#include "rtx-body-check.h"
 #include "rtx-error.h"
 #include "rtx-guards.h"
-#include "rtx-json-scan.h"
 #include "rtx-reply.h"
 #include "rtx-request.h"
 #include "rtx-response-check.h"
@@ -17,7 +21,9 @@
 /* The path of a request through RtxServer. As soon as its headers are read (libsoup's early
  * handler, before any body byte is buffered): Range dropped, Host (421), routing, Origin
  * (403), body size (413) and media type (415). Once the body is in: 404/405, credentials,
- * admin role, parameters and body against the document (400), and only then the handler. */
+ * admin role, parameters and body against the document (400), and only then the handler.
+ * A large body is checked in a worker thread, with the message paused, so that it never
+ * stalls the main context. */
 
 typedef struct {
   RtxRouteResult result;
@@ -289,8 +295,38 @@ authenticate (RtxServer         *self,
   return rtx_auth_authorize (self->runtime, msg, operation, params, caller);
 }
 
-/* Parses and validates the body. An operation without a request body still refuses a body
- * that is not sound JSON, so that nothing malformed is ever silently accepted. */
+/* The query and the parameters, each refused as a whole when not valid. The query libsoup
+ * decoded would have cut a value at an encoded NUL, so it is decoded again here. */
+static gboolean
+read_params (RtxServer          *self,
+             SoupServerMessage  *msg,
+             Exchange           *exchange,
+             GHashTable        **out_query,
+             char              **out_field,
+             GError            **error)
+{
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+
+  if (raw_query != NULL) {
+    *out_query = rtx_guard_decode_query (raw_query, out_field, error);
+    if (*out_query == NULL)
+      return FALSE;
+  }
+
+  return rtx_schema_validate_params (self->router, exchange->match.operation,
+                                     exchange->match.params, *out_query, out_field, error);
+}
+
+/* Whether the body is checked in a worker: see RTX_SERVER_ASYNC_BODY_BYTES. */
+static gboolean
+body_is_large (SoupServerMessage *msg)
+{
+  return soup_server_message_get_request_body (msg)->length > RTX_SERVER_ASYNC_BODY_BYTES;
+}
+
+/* Parses and validates a body small enough to take on the main context. An operation without
+ * a request body still refuses a body that is not sound JSON, so that nothing malformed is
+ * ever silently accepted. */
 static gboolean
 read_body (RtxServer          *self,
            SoupServerMessage  *msg,
@@ -303,7 +339,6 @@ read_body (RtxServer          *self,
   gboolean required;
   JsonNode *schema = rtx_schema_request_body (self->router, operation, &required);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonNode) node = NULL;
 
   if (body->length == 0) {
     if (!required)
@@ -314,42 +349,222 @@ read_body (RtxServer          *self,
   }
 
   bytes = soup_message_body_flatten (body);
-  node = rtx_json_parse_body (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
-  if (node == NULL)
-    return FALSE;
-
-  if (schema != NULL &&
-      !rtx_schema_validate (self->router, schema, node, NULL, out_field, error))
-    return FALSE;
-
-  *out_body = g_steal_pointer (&node);
-  return TRUE;
+  return rtx_body_check (self->router, schema, g_bytes_get_data (bytes, NULL),
+                         g_bytes_get_size (bytes), NULL, out_body, out_field, error);
 }
 
-/* The query, the parameters and the body, each refused as a whole when not valid. The query
- * libsoup decoded would have cut a value at an encoded NUL, so it is decoded again here. */
-static gboolean
-read_input (RtxServer          *self,
-            SoupServerMessage  *msg,
-            Exchange           *exchange,
-            GHashTable        **out_query,
-            JsonNode          **out_body,
-            char              **out_field,
-            GError            **error)
+static void
+reply_invalid (SoupServerMessage *msg,
+               RtxOperation      *operation,
+               const char        *field,
+               const GError      *error)
+{
+  JsonNode *shape = json_object_get_member (rtx_operation_get_json (operation),
+                                            "x-rtx-error-shape");
+
+  rtx_reply_invalid (msg, rtx_operation_get_surface (operation),
+                     shape != NULL && json_node_get_value_type (shape) == G_TYPE_STRING
+                     ? json_node_get_string (shape) : NULL,
+                     field, error->message);
+}
+
+/* Hands the request to its handler; takes @caller's contents and @body. */
+static void
+run_handler (RtxServer         *self,
+             SoupServerMessage *msg,
+             Exchange          *exchange,
+             RtxCaller         *caller,
+             GHashTable        *query,
+             JsonNode          *body)
 {
   RtxOperation *operation = exchange->match.operation;
-  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  RtxHandlerFunc handler = rtx_operation_get_handler (operation);
+  g_autoptr(RtxRequest) req = NULL;
 
-  if (raw_query != NULL) {
-    *out_query = rtx_guard_decode_query (raw_query, out_field, error);
-    if (*out_query == NULL)
-      return FALSE;
+  /* rtx_server_start() refuses to run with an unbound operation; this is a last resort. */
+  if (handler == NULL) {
+    g_critical ("Operation %s has no handler", rtx_operation_get_id (operation));
+    g_clear_pointer (&body, json_node_unref);
+    rtx_reply_error (msg, rtx_operation_get_surface (operation), SOUP_STATUS_NOT_IMPLEMENTED,
+                     "Not implemented");
+    return;
   }
 
-  return rtx_schema_validate_params (self->router, operation, exchange->match.params,
-                                     *out_query, out_field, error) &&
-         (exchange->upload || read_body (self, msg, operation, out_body, out_field, error));
+  req = rtx_request_new (self, msg, operation, exchange->match.params, query, caller, body);
+  exchange->by_server = FALSE;
+  self->handler_calls++;
+  handler (req);
 }
+
+/* ---- A large body, checked in a worker --------------------------------------------------- */
+
+/* A request whose body is being checked in a worker, paused meanwhile. It holds the message
+ * (and with it the Exchange) until the check is back on the main context. */
+typedef struct {
+  RtxServer         *server;
+  SoupServerMessage *msg;
+  RtxCaller          caller;
+  GHashTable        *query;
+  GCancellable      *cancellable;
+  GSource           *watch;        /* the client's socket, while the body is checked */
+  gulong             finished_id;
+  gulong             disconnected_id;
+  gboolean           ended;        /* libsoup is done with the message (the server stopped) */
+  gboolean           gone;         /* the client left */
+} Pending;
+
+static void
+unwatch_client (Pending *pending)
+{
+  if (pending->watch != NULL) {
+    g_source_destroy (pending->watch);
+    g_clear_pointer (&pending->watch, g_source_unref);
+  }
+}
+
+static void
+pending_free (Pending *pending)
+{
+  unwatch_client (pending);
+  g_clear_signal_handler (&pending->finished_id, pending->msg);
+  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
+  rtx_caller_clear (&pending->caller);
+  g_clear_pointer (&pending->query, g_hash_table_unref);
+  g_clear_object (&pending->cancellable);
+  g_clear_object (&pending->msg);
+  g_clear_object (&pending->server);
+  g_free (pending);
+}
+
+/* libsoup finishes a message, or drops its connection when the server stops ("disconnected",
+ * without "finished"); either way the message may no longer be answered or unpaused. */
+static void
+on_pending_ended_cb (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  Pending *pending = user_data;
+
+  pending->ended = TRUE;
+  unwatch_client (pending);
+  g_cancellable_cancel (pending->cancellable);
+}
+
+/* libsoup does not read a connection while its message is paused, so nothing would see the
+ * client leave during the check: its socket is watched meanwhile. Readable with nothing to
+ * read is the end of the stream; as nginx and Go's net/http do, a client that closes its side
+ * while its request is worked on is taken as gone. Bytes to read (a pipelined request) end
+ * the watch. */
+static gboolean
+on_client_readable_cb (GSocket      *socket,
+                       GIOCondition  condition,
+                       gpointer      user_data)
+{
+  Pending *pending = user_data;
+  char byte;
+  gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+
+  if (n <= 0) {
+    g_debug ("The client left while its request body was being checked");
+    pending->gone = TRUE;
+    g_cancellable_cancel (pending->cancellable);
+  }
+  g_clear_pointer (&pending->watch, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_client (Pending *pending)
+{
+  GSocket *socket = rtx_listener_get_message_socket (pending->msg);
+
+  if (socket == NULL)
+    return;
+
+  pending->watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (pending->watch, G_SOURCE_FUNC (on_client_readable_cb), pending, NULL);
+  g_source_attach (pending->watch, g_main_context_get_thread_default ());
+}
+
+/* The client has gone: nothing is written. Its connection is shut down, so that libsoup's
+ * write of the answer fails, it ends the request and the connection closes (as the listener
+ * does with a request past its deadline). */
+static void
+drop_request (SoupServerMessage *msg,
+              RtxOperation      *operation)
+{
+  GSocket *socket = rtx_listener_get_message_socket (msg);
+
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  rtx_reply_error (msg, rtx_operation_get_surface (operation), SOUP_STATUS_BAD_REQUEST,
+                   "The client left before its request was read");
+  soup_server_message_unpause (msg);
+}
+
+static void
+on_body_checked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Pending *pending = user_data;
+  SoupServerMessage *msg = pending->msg;
+  Exchange *exchange = exchange_get (msg);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *field = NULL;
+
+  body = rtx_body_check_finish (result, &field, &error);
+
+  if (pending->ended) {
+    g_debug ("A request ended while its body was being checked");
+  } else if (pending->gone) {
+    drop_request (msg, exchange->match.operation);
+  } else {
+    /* Resumed before the handler runs: a handler that answers later pauses it again. */
+    soup_server_message_unpause (msg);
+    if (body == NULL)
+      reply_invalid (msg, exchange->match.operation, field, error);
+    else
+      run_handler (pending->server, msg, exchange, &pending->caller, pending->query,
+                   g_steal_pointer (&body));
+  }
+
+  pending_free (pending);
+}
+
+/* Pauses the request and checks its body in a worker; the handler runs when it is back. */
+static void
+read_body_async (RtxServer         *self,
+                 SoupServerMessage *msg,
+                 Exchange          *exchange,
+                 RtxCaller         *caller,
+                 GHashTable        *query)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->server = g_object_ref (self);
+  pending->msg = g_object_ref (msg);
+  pending->caller = *caller;
+  memset (caller, 0, sizeof *caller);
+  pending->query = query;
+  pending->cancellable = g_cancellable_new ();
+  pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_pending_ended_cb),
+                                           pending);
+  pending->disconnected_id = g_signal_connect (msg, "disconnected",
+                                               G_CALLBACK (on_pending_ended_cb), pending);
+
+  soup_server_message_pause (msg);
+  watch_client (pending);
+  rtx_body_check_async (self->router,
+                        rtx_schema_request_body (self->router, exchange->match.operation, NULL),
+                        soup_server_message_get_request_body (msg), pending->cancellable,
+                        on_body_checked_cb, pending);
+}
+
+/* ---- Dispatch ---------------------------------------------------------------------------- */
 
 static void
 dispatch (RtxServer         *self,
@@ -358,10 +573,7 @@ dispatch (RtxServer         *self,
 {
   RtxRouteMatch *match = &exchange->match;
   RtxOperation *operation = match->operation;
-  RtxSurface surface = rtx_operation_get_surface (operation);
-  RtxHandlerFunc handler = rtx_operation_get_handler (operation);
   g_auto(RtxCaller) caller = { 0 };
-  g_autoptr(RtxRequest) req = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GHashTable) query = NULL;
   g_autoptr(GError) error = NULL;
@@ -373,29 +585,23 @@ dispatch (RtxServer         *self,
   if (!authenticate (self, msg, operation, match->params, &caller))
     return;
 
-  if (!read_input (self, msg, exchange, &query, &body, &field, &error)) {
-    JsonNode *shape = json_object_get_member (rtx_operation_get_json (operation),
-                                              "x-rtx-error-shape");
-
-    rtx_reply_invalid (msg, surface,
-                       shape != NULL && json_node_get_value_type (shape) == G_TYPE_STRING
-                       ? json_node_get_string (shape) : NULL,
-                       field, error->message);
+  if (!read_params (self, msg, exchange, &query, &field, &error)) {
+    reply_invalid (msg, operation, field, error);
     return;
   }
 
-  /* rtx_server_start() refuses to run with an unbound operation; this is a last resort. */
-  if (handler == NULL) {
-    g_critical ("Operation %s has no handler", rtx_operation_get_id (operation));
-    rtx_reply_error (msg, surface, SOUP_STATUS_NOT_IMPLEMENTED, "Not implemented");
+  /* Uploads were read as they streamed in (rtx-upload). */
+  if (!exchange->upload && body_is_large (msg)) {
+    read_body_async (self, msg, exchange, &caller, g_steal_pointer (&query));
     return;
   }
 
-  req = rtx_request_new (self, msg, operation, match->params, query, &caller,
-                         g_steal_pointer (&body));
-  exchange->by_server = FALSE;
-  self->handler_calls++;
-  handler (req);
+  if (!exchange->upload && !read_body (self, msg, operation, &body, &field, &error)) {
+    reply_invalid (msg, operation, field, error);
+    return;
+  }
+
+  run_handler (self, msg, exchange, &caller, query, g_steal_pointer (&body));
 }
 
 static void
