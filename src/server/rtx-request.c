@@ -267,6 +267,25 @@ rtx_request_get_body (RtxRequest *self)
 }
 
 /**
+ * rtx_request_take_body:
+ * @self: a request
+ *
+ * Hands the body over, for a handler that is done with a large body and frees it in its
+ * worker rather than on the main context (the nodes of a 16 MiB vector upsert take about
+ * 150 ms to free). The handler must hold no other reference into the body, and nothing reads
+ * the request's body afterwards: rtx_request_get_body() returns %NULL.
+ *
+ * Returns: (transfer full) (nullable): the body
+ */
+JsonNode *
+rtx_request_take_body (RtxRequest *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_pointer_exchange (&self->body, NULL);
+}
+
+/**
  * rtx_request_get_actor:
  * @self: a request
  *

@@ -42,6 +42,7 @@ const RtxCaller   *rtx_request_get_caller    (RtxRequest        *self);
 const char        *rtx_request_get_identity  (RtxRequest        *self);
 const RtxActor    *rtx_request_get_actor     (RtxRequest        *self);
 JsonNode          *rtx_request_get_body      (RtxRequest        *self);
+JsonNode          *rtx_request_take_body     (RtxRequest        *self) G_GNUC_WARN_UNUSED_RESULT;
 GCancellable      *rtx_request_pause         (RtxRequest        *self);
 void               rtx_request_reply_json    (RtxRequest        *self,
                                               guint              status,

@@ -115,6 +115,70 @@ read_vector (JsonNode  *node,
   return TRUE;
 }
 
+static gboolean
+read_entry (JsonNode        *node,
+            guint            index,
+            RtxVectorBatch **batch,
+            guint            n,
+            GError         **error)
+{
+  JsonObject *entry;
+  JsonNode *metadata;
+  const char *id = NULL, *document_id = NULL;
+  guint dim = *batch != NULL ? (*batch)->dim : 0;
+  g_autofree float *first = NULL;
+  float *row;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, "vectors must be a list of {id, vector, metadata}");
+  entry = json_node_get_object (node);
+  if (!rtx_body_read_string (entry, "id", &id, error))
+    return FALSE;
+  if (id == NULL || *id == '\0' || strlen (id) > MAX_ID_LENGTH)
+    return invalid (error, "a vector's id must be a text of 1 to 512 bytes");
+
+  metadata = json_object_get_member (entry, "metadata");
+  if (metadata != NULL && !JSON_NODE_HOLDS_OBJECT (metadata) && !JSON_NODE_HOLDS_NULL (metadata))
+    return invalid (error, "a vector's metadata must be an object");
+
+  if (*batch == NULL) {
+    if (!read_vector (json_object_get_member (entry, "vector"), &dim, &first, error))
+      return FALSE;
+    *batch = rtx_vector_batch_new (n, dim);
+    memcpy ((*batch)->data, first, dim * sizeof (float));
+  } else {
+    row = (*batch)->data + (gsize) index * dim;
+    if (!read_vector (json_object_get_member (entry, "vector"), &dim, &row, error))
+      return FALSE;
+  }
+
+  (*batch)->ids[index] = g_strdup (id);
+  if (metadata != NULL && JSON_NODE_HOLDS_OBJECT (metadata)) {
+    (*batch)->metadata[index] = rtx_json_to_string (metadata, FALSE);
+    if (strlen ((*batch)->metadata[index]) > MAX_METADATA_BYTES)
+      return invalid (error, "a vector's metadata must be at most 64 KiB of JSON");
+    document_id = rtx_body_get_string (json_node_get_object (metadata), "documentId");
+    (*batch)->document_ids[index] = g_strdup (document_id);
+  }
+  return TRUE;
+}
+
+/* Reads every entry into one batch. In the worker: a 16 MiB body holds millions of numbers. */
+static RtxVectorBatch *
+read_entries (JsonArray  *entries,
+              GError    **error)
+{
+  g_autoptr(RtxVectorBatch) batch = NULL;
+  guint n = json_array_get_length (entries);
+
+  for (guint i = 0; i < n; i++) {
+    if (!read_entry (json_array_get_element (entries, i), i, &batch, n, error))
+      return NULL;
+  }
+
+  return g_steal_pointer (&batch);
+}
+
 /* ---- Work in a thread -------------------------------------------------------------------- */
 
 typedef enum { JOB_UPSERT, JOB_QUERY, JOB_DELETE, JOB_WORKSPACES } JobKind;
@@ -125,6 +189,7 @@ typedef struct {
   RtxVectorStore *store;
   char           *identity;
   char           *workspace;
+  JsonArray      *entries;      /* upsert: the body's, read in the worker */
   RtxVectorBatch *batch;        /* upsert */
   float          *query;        /* query */
   guint           dim;
@@ -171,11 +236,17 @@ run_job (GTask        *task,
   Job *job = data;
   GError *error = NULL;
   gpointer result = NULL;
+  g_autoptr(JsonNode) body = job->kind == JOB_UPSERT ? rtx_request_take_body (job->req) : NULL;
   gint64 deleted;
 
   switch (job->kind) {
   case JOB_UPSERT:
-    if (rtx_vector_store_upsert (job->store, job->identity, job->workspace, job->batch, &error))
+    job->batch = read_entries (job->entries, &error);
+    /* Done with the body: its nodes are freed here rather than on the main context. */
+    job->entries = NULL;
+    g_clear_pointer (&body, json_node_unref);
+    if (job->batch != NULL &&
+        rtx_vector_store_upsert (job->store, job->identity, job->workspace, job->batch, &error))
       result = GUINT_TO_POINTER (1);
     break;
   case JOB_QUERY:
@@ -294,68 +365,25 @@ start_job (Job *job)
 
 /* ---- Upsert ------------------------------------------------------------------------------ */
 
-static gboolean
-read_entry (JsonNode        *node,
-            guint            index,
-            RtxVectorBatch **batch,
-            guint            n,
-            GError         **error)
-{
-  JsonObject *entry;
-  JsonNode *metadata;
-  const char *id = NULL, *document_id = NULL;
-  guint dim = *batch != NULL ? (*batch)->dim : 0;
-  g_autofree float *first = NULL;
-  float *row;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, "vectors must be a list of {id, vector, metadata}");
-  entry = json_node_get_object (node);
-  if (!rtx_body_read_string (entry, "id", &id, error))
-    return FALSE;
-  if (id == NULL || *id == '\0' || strlen (id) > MAX_ID_LENGTH)
-    return invalid (error, "a vector's id must be a text of 1 to 512 bytes");
-
-  metadata = json_object_get_member (entry, "metadata");
-  if (metadata != NULL && !JSON_NODE_HOLDS_OBJECT (metadata) && !JSON_NODE_HOLDS_NULL (metadata))
-    return invalid (error, "a vector's metadata must be an object");
-
-  if (*batch == NULL) {
-    if (!read_vector (json_object_get_member (entry, "vector"), &dim, &first, error))
-      return FALSE;
-    *batch = rtx_vector_batch_new (n, dim);
-    memcpy ((*batch)->data, first, dim * sizeof (float));
-  } else {
-    row = (*batch)->data + (gsize) index * dim;
-    if (!read_vector (json_object_get_member (entry, "vector"), &dim, &row, error))
-      return FALSE;
-  }
-
-  (*batch)->ids[index] = g_strdup (id);
-  if (metadata != NULL && JSON_NODE_HOLDS_OBJECT (metadata)) {
-    (*batch)->metadata[index] = rtx_json_to_string (metadata, FALSE);
-    if (strlen ((*batch)->metadata[index]) > MAX_METADATA_BYTES)
-      return invalid (error, "a vector's metadata must be at most 64 KiB of JSON");
-    document_id = rtx_body_get_string (json_node_get_object (metadata), "documentId");
-    (*batch)->document_ids[index] = g_strdup (document_id);
-  }
-  return TRUE;
-}
-
 static void
 handle_upsert (RtxRequest *req)
 {
   static const char * const allowed[] = { "vectors", "workspaceId", NULL };
-  g_autoptr(JsonObject) body = NULL;
+  JsonNode *root = rtx_request_get_body (req);
+  JsonObject *body = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root)
+                                                                   : NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(RtxVectorBatch) batch = NULL;
   const char *workspace = NULL;
   JsonNode *vectors;
   JsonArray *array = NULL;
   Job *job;
 
-  body = rtx_body_parse_object (req, TRUE, &error);
-  if (body == NULL || !rtx_body_check_members (body, allowed, &error) ||
+  /* The body as the server checked it, not a reference to it (see below). */
+  if (body == NULL) {
+    invalid (&error, "The request needs a JSON object body");
+    goto fail;
+  }
+  if (!rtx_body_check_members (body, allowed, &error) ||
       !read_workspace (body, NULL, &workspace, &error))
     goto fail;
 
@@ -366,14 +394,12 @@ handle_upsert (RtxRequest *req)
     invalid (&error, "vectors must be a list of 1 to 10000 {id, vector, metadata}");
     goto fail;
   }
-  for (guint i = 0; i < json_array_get_length (array); i++) {
-    if (!read_entry (json_array_get_element (array, i), i, &batch, json_array_get_length (array),
-                     &error))
-      goto fail;
-  }
 
+  /* The entries are read in the worker, which then frees the body there. json-glib 1.6
+   * counts the references of objects and arrays without atomics, so no reference into the
+   * body is taken here, where the worker could drop it at the same time. */
   job = job_new (req, JOB_UPSERT, workspace);
-  job->batch = g_steal_pointer (&batch);
+  job->entries = array;
   start_job (job);
   return;
 
