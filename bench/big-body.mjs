@@ -33,9 +33,10 @@ if (!isMainThread) {
   });
   let phase = null;
   let samples = [];
+  let since = Date.now();
   parentPort.on('message', (message) => {
     if (message.stop) {
-      parentPort.postMessage({ phase, samples });
+      parentPort.postMessage({ phase, samples, seconds: (Date.now() - since) / 1000 });
       phase = message.next ?? null;
       samples = [];
       if (message.exit)
@@ -43,6 +44,7 @@ if (!isMainThread) {
     } else {
       phase = message.start;
     }
+    since = Date.now();
   });
   for (;;) {
     const started = Date.now();
@@ -110,6 +112,11 @@ function stats (samples) {
   return { n: sorted.length, median: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
 }
 
+// Pings answered per second of the phase: a stalled server answers few, however fast each.
+function rate (result) {
+  return result.samples.length / result.seconds;
+}
+
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtx-bench-big-body-'));
 const created = spawnSync(BINARY, ['keys', 'create', '--admin', '--name', 'bench', '--data-dir', dataDir],
   { encoding: 'utf8' });
@@ -156,15 +163,20 @@ try {
   pinger.postMessage({ stop: true, exit: true });
   await collected(2);
 
-  const idle = stats(results.find(r => r.phase === 'idle').samples);
-  const busy = stats(results.find(r => r.phase === 'uploads').samples);
+  const idleRun = results.find(r => r.phase === 'idle');
+  const busyRun = results.find(r => r.phase === 'uploads');
+  const idle = stats(idleRun.samples);
+  const busy = stats(busyRun.samples);
   const up = stats(uploadTimes);
   const f = (x) => `${x.toFixed(2)} ms`;
-  console.log('| /api/ping | pings | median | p99 | max |');
-  console.log('|---|---|---|---|---|');
-  console.log(`| no upload (peer) | ${idle.n} | ${f(idle.median)} | ${f(idle.p99)} | ${f(idle.max)} |`);
-  console.log(`| during 16 MiB uploads | ${busy.n} | ${f(busy.median)} | ${f(busy.p99)} | ${f(busy.max)} |`);
-  console.log(`| ratio | | ${(busy.median / idle.median).toFixed(2)}× | ${(busy.p99 / idle.p99).toFixed(2)}× | ` +
+  console.log('| /api/ping | pings | answered/s | median | p99 | max |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| no upload (peer) | ${idle.n} | ${rate(idleRun).toFixed(0)} | ${f(idle.median)} | ` +
+              `${f(idle.p99)} | ${f(idle.max)} |`);
+  console.log(`| during 16 MiB uploads | ${busy.n} | ${rate(busyRun).toFixed(0)} | ${f(busy.median)} | ` +
+              `${f(busy.p99)} | ${f(busy.max)} |`);
+  console.log(`| ratio | | ${(rate(busyRun) / rate(idleRun)).toFixed(2)}× | ` +
+              `${(busy.median / idle.median).toFixed(2)}× | ${(busy.p99 / idle.p99).toFixed(2)}× | ` +
               `${(busy.max / idle.max).toFixed(2)}× |`);
   console.log(`upload round trip: median ${f(up.median)}, max ${f(up.max)}`);
 } finally {
