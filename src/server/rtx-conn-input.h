@@ -14,5 +14,6 @@ typedef void (*RtxConnInputGoneFunc) (gpointer user_data);
 RtxConnInput *rtx_conn_input_new (GSocket              *socket,
                                   RtxConnInputGoneFunc  on_gone,
                                   gpointer              user_data) G_GNUC_WARN_UNUSED_RESULT;
+void          rtx_conn_input_stop_watching (RtxConnInput *self);
 
 G_END_DECLS

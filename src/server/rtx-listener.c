@@ -114,7 +114,11 @@ rtx_conn_stream_close (GIOStream     *stream,
 {
   RtxConnStream *self = RTX_CONN_STREAM (stream);
   Conn *conn = g_steal_pointer (&self->conn);
-  gboolean ok = g_io_stream_close (G_IO_STREAM (self->base), cancellable, error);
+  gboolean ok;
+
+  /* Out of the poll set before the descriptor is closed. */
+  rtx_conn_input_stop_watching (RTX_CONN_INPUT (self->input));
+  ok = g_io_stream_close (G_IO_STREAM (self->base), cancellable, error);
 
   if (conn != NULL)
     conn_closed (conn);
@@ -129,6 +133,7 @@ rtx_conn_stream_dispose (GObject *object)
 
   /* Dropped without being closed (libsoup refused it): the slot is free all the same. */
   if (conn != NULL) {
+    rtx_conn_input_stop_watching (RTX_CONN_INPUT (self->input));
     g_io_stream_close (G_IO_STREAM (self->base), NULL, NULL);
     conn_closed (conn);
   }
