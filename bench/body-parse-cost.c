@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <locale.h>
+
 #include <json-glib/json-glib.h>
 
 #include "rtx-json-scan.h"
@@ -117,8 +119,10 @@ main (int   argc,
   g_autoptr(GArray) hops = g_array_new (FALSE, FALSE, sizeof (double));
   RtxOperation *operation;
   JsonNode *schema;
+  gsize last_vectors = 0;
   double hop;
 
+  setlocale (LC_ALL, "");
   g_assert_no_error (error);
   operation = rtx_router_lookup_operation (router, "sdkVectorsUpsert");
   schema = rtx_schema_request_body (router, operation, NULL);
@@ -142,6 +146,11 @@ main (int   argc,
       guint n = sizes[i] > 1048576 ? MAX (3, rounds / 10) : rounds;
       double t;
 
+      /* One vector is already more than the smallest sizes. */
+      if (shape == 1 && body->len == last_vectors)
+        continue;
+      if (shape == 1)
+        last_vectors = body->len;
       for (guint r = 0; r < n; r++) {
         t = parse_once (router, schema, body);
         g_array_append_val (samples, t);

@@ -10,11 +10,11 @@
 G_BEGIN_DECLS
 
 /* A JSON request body larger than this is scanned, parsed and checked against its schema in
- * a worker thread rather than on the main context. The work costs 8-12 µs per KiB of text and
- * about 150 µs per KiB of numbers (vectors), a round trip through a worker about 20 µs
- * (bench/RESULTS.md, "Large JSON bodies off the main loop"): at 16 KiB a body stalls
- * the main context for 2.5 ms at most, and above it the thread costs a tenth of the work or
- * less, while the common small request keeps its synchronous path. */
+ * a worker thread rather than on the main context. The work costs about 10 µs per KiB of text
+ * and 100-180 µs per KiB of numbers (vectors), a round trip through a worker about 20 µs
+ * (bench/RESULTS.md, "Large JSON bodies off the main loop"): below 16 KiB a body holds the
+ * main context for 3 ms at most (0.2 ms as text), above it the thread costs a tenth of the
+ * work or less, and the common small request keeps its synchronous path. */
 #define RTX_SERVER_ASYNC_BODY_BYTES (16 * 1024)
 
 /* Shared by rtx-server.c (lifecycle, listening) and rtx-server-dispatch.c (guards, routing,
