@@ -145,7 +145,10 @@ rtx_body_check_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == rtx_body_check_async, NULL);
 
+  /* The worker is done with them; the task itself may be freed last by the worker. */
   check = g_task_get_task_data (G_TASK (result));
+  g_clear_object (&check->router);
+  g_clear_pointer (&check->body, soup_message_body_unref);
   if (out_field != NULL)
     *out_field = g_steal_pointer (&check->field);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -20,7 +20,7 @@ work_free (Work *work)
 {
   if (work->destroy != NULL)
     work->destroy (work->data);
-  rtx_request_unref (work->req);
+  g_clear_pointer (&work->req, rtx_request_unref);
   g_free (work);
 }
 
@@ -46,16 +46,19 @@ on_work_done_cb (GObject      *source,
                  gpointer      user_data)
 {
   Work *work = g_task_get_task_data (G_TASK (result));
+  /* Released here, on the main context: the task (and the work) may be freed last by the
+   * worker, and the request holds the message and the server. */
+  g_autoptr(RtxRequest) req = g_steal_pointer (&work->req);
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
 
   body = g_task_propagate_pointer (G_TASK (result), &error);
   if (body != NULL)
-    rtx_request_reply_json (work->req, work->status, body);
+    rtx_request_reply_json (req, work->status, body);
   else if (work->on_error != NULL)
-    work->on_error (work->req, error);
+    work->on_error (req, error);
   else
-    rtx_request_reply_gerror (work->req, error);
+    rtx_request_reply_gerror (req, error);
 }
 
 /**

@@ -201,7 +201,7 @@ typedef struct {
 static void
 job_free (Job *job)
 {
-  rtx_request_unref (job->req);
+  g_clear_pointer (&job->req, rtx_request_unref);
   g_clear_object (&job->store);
   g_free (job->identity);
   g_free (job->workspace);
@@ -308,13 +308,16 @@ on_job_done_cb (GObject      *source,
                 gpointer      user_data)
 {
   Job *job = g_task_get_task_data (G_TASK (result));
+  /* Released here, on the main context: the task (and the job) may be freed last by the
+   * worker, and the request holds the message and the server. */
+  g_autoptr(RtxRequest) req = g_steal_pointer (&job->req);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (value == NULL) {
-    rtx_sdk_llm_reply_error (job->req, error);
+    rtx_sdk_llm_reply_error (req, error);
     return;
   }
 
@@ -350,7 +353,7 @@ on_job_done_cb (GObject      *source,
     g_assert_not_reached ();
   }
 
-  reply_object (job->req, builder);
+  reply_object (req, builder);
 }
 
 static void
