@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "rtx-conn-input.h"
+#include "rtx-conn-output.h"
 
 /**
  * RtxConnInput:
@@ -26,6 +27,7 @@ struct _RtxConnInput {
   GInputStream         parent_instance;
 
   GSocket             *socket;
+  RtxConnOutput       *output;      /* nullable; what it holds goes out before each read */
   RtxConnInputGoneFunc  on_gone;
   gpointer             user_data;
 
@@ -175,9 +177,14 @@ receive (RtxConnInput  *self,
          GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
-  gssize n = g_socket_receive_with_blocking (self->socket, buffer, count, blocking, cancellable,
-                                             &local_error);
-  gboolean gone = n == 0 ||
+  gssize n;
+  gboolean gone;
+
+  if (self->output != NULL)
+    rtx_conn_output_send_held (self->output);
+  n = g_socket_receive_with_blocking (self->socket, buffer, count, blocking, cancellable,
+                                      &local_error);
+  gone = n == 0 ||
                   (n < 0 &&
                    !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) &&
                    !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
@@ -228,6 +235,9 @@ rtx_conn_input_create_source (GPollableInputStream *stream,
   RtxConnInput *self = RTX_CONN_INPUT (stream);
   GSource *source = g_source_new (&reader_funcs, sizeof (Reader));
 
+  /* The connection waits for the client now: a held head must not wait with it. */
+  if (self->output != NULL)
+    rtx_conn_output_send_held (self->output);
   g_source_set_static_name (source, "RtxConnInput");
   ((Reader *) source)->stream = g_object_ref (self);
   /* The loop is not polling now (this runs on it), so the next poll sees the change. */
@@ -267,6 +277,7 @@ rtx_conn_input_finalize (GObject *object)
   RtxConnInput *self = RTX_CONN_INPUT (object);
 
   g_clear_object (&self->socket);
+  g_clear_object (&self->output);
 
   G_OBJECT_CLASS (rtx_conn_input_parent_class)->finalize (object);
 }
@@ -300,6 +311,7 @@ rtx_conn_input_init (RtxConnInput *self)
 /**
  * rtx_conn_input_new:
  * @socket: the connection's socket
+ * @output: (nullable): the connection's output, whose held head is sent before each read
  * @on_gone: called, from inside the read, each time a read finds the peer gone
  *
  * The socket is watched on the thread-default main context, which libsoup's sources for this
@@ -309,6 +321,7 @@ rtx_conn_input_init (RtxConnInput *self)
  */
 RtxConnInput *
 rtx_conn_input_new (GSocket              *socket,
+                    RtxConnOutput        *output,
                     RtxConnInputGoneFunc  on_gone,
                     gpointer              user_data)
 {
@@ -319,6 +332,7 @@ rtx_conn_input_new (GSocket              *socket,
 
   self = g_object_new (RTX_TYPE_CONN_INPUT, NULL);
   self->socket = g_object_ref (socket);
+  self->output = output != NULL ? g_object_ref (output) : NULL;
   self->on_gone = on_gone;
   self->user_data = user_data;
 

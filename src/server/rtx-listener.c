@@ -87,6 +87,7 @@ struct _RtxConnStream {
 
   GSocketConnection *base;
   GInputStream      *input;   /* the base's input, as an RtxConnInput */
+  GOutputStream     *output;  /* the base's output, as an RtxConnOutput */
   Conn              *conn;    /* until closed */
   guint              close_id;
 };
@@ -104,7 +105,7 @@ rtx_conn_stream_get_input_stream (GIOStream *stream)
 static GOutputStream *
 rtx_conn_stream_get_output_stream (GIOStream *stream)
 {
-  return g_io_stream_get_output_stream (G_IO_STREAM (RTX_CONN_STREAM (stream)->base));
+  return RTX_CONN_STREAM (stream)->output;
 }
 
 static gboolean
@@ -116,7 +117,8 @@ rtx_conn_stream_close (GIOStream     *stream,
   Conn *conn = g_steal_pointer (&self->conn);
   gboolean ok;
 
-  /* Out of the poll set before the descriptor is closed. */
+  /* A held head goes out, and the socket leaves the poll set, before it is closed. */
+  g_output_stream_close (self->output, NULL, NULL);
   rtx_conn_input_stop_watching (RTX_CONN_INPUT (self->input));
   ok = g_io_stream_close (G_IO_STREAM (self->base), cancellable, error);
 
@@ -133,12 +135,14 @@ rtx_conn_stream_dispose (GObject *object)
 
   /* Dropped without being closed (libsoup refused it): the slot is free all the same. */
   if (conn != NULL) {
+    g_output_stream_close (self->output, NULL, NULL);
     rtx_conn_input_stop_watching (RTX_CONN_INPUT (self->input));
     g_io_stream_close (G_IO_STREAM (self->base), NULL, NULL);
     conn_closed (conn);
   }
   g_clear_handle_id (&self->close_id, g_source_remove);
   g_clear_object (&self->input);
+  g_clear_object (&self->output);
   g_clear_object (&self->base);
 
   G_OBJECT_CLASS (rtx_conn_stream_parent_class)->dispose (object);
@@ -360,7 +364,9 @@ accept_client (RtxListener *self,
   g_socket_set_option (client, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   stream = g_object_new (RTX_TYPE_CONN_STREAM, NULL);
   stream->base = g_socket_connection_factory_create_connection (client);
-  stream->input = G_INPUT_STREAM (rtx_conn_input_new (client, on_input_gone, stream));
+  stream->output = G_OUTPUT_STREAM (rtx_conn_output_new (client));
+  stream->input = G_INPUT_STREAM (rtx_conn_input_new (client, RTX_CONN_OUTPUT (stream->output),
+                                                      on_input_gone, stream));
 
   conn = g_new0 (Conn, 1);
   conn->listener = self;

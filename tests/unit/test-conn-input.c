@@ -40,7 +40,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   g_socket_set_blocking (f->server, FALSE);
   f->client = fds[1];
-  f->input = rtx_conn_input_new (f->server, on_gone, f);
+  f->input = rtx_conn_input_new (f->server, NULL, on_gone, f);
 }
 
 static void
