@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 #include "rtx-api-keys.h"
 #include "rtx-audit.h"
 #include "rtx-error.h"
@@ -834,14 +836,17 @@ rtx_api_keys_authenticate (RtxApiKeys  *self,
 
   g_return_val_if_fail (RTX_IS_API_KEYS (self), NULL);
 
-  if (!rtx_key_format_is_valid (token))
+  if (token == NULL || strnlen (token, RTX_KEY_LEN + 1) != RTX_KEY_LEN)
     goto refuse;
 
   /* The generation is read before the row, so that a change committed in between moves it
-   * past what the remembered verdict carries. */
+   * past what the remembered verdict carries. Only verified keys are remembered, so a token
+   * found there is well formed; the shape and checksum are checked before the database. */
   cacheable = rtx_db_get_credential_generation (self->db, &generation);
   if (cacheable)
     key = rtx_key_cache_lookup (self->verified, token, generation);
+  if (key == NULL && !rtx_key_format_is_valid (token))
+    goto refuse;
   if (key == NULL)
     key = read_active_key (self, token, cacheable ? &generation : NULL, &local_error);
   if (local_error != NULL) {
