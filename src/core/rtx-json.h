@@ -10,4 +10,7 @@ char *rtx_json_to_string      (JsonNode *node,
 char *rtx_json_fix_generated  (char     *text,
                                gsize    *length) G_GNUC_WARN_UNUSED_RESULT;
 
+JsonNode   *rtx_json_node_deep_copy   (JsonNode   *node) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject *rtx_json_object_deep_copy (JsonObject *object) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
