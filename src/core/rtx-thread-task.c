@@ -23,9 +23,10 @@ on_ready_cb (GObject      *source,
   Ready ready = *(Ready *) user_data;
 
   g_free (user_data);
-  ready.callback (source, result, ready.data);
-  /* The worker's thread function has returned before the callback was queued: nothing else
-   * reads the data any more. Replacing it calls its destroy notify, here. */
+  if (ready.callback != NULL)
+    ready.callback (source, result, ready.data);
+  /* The worker has returned its result, and reads the data no more. Replacing the data calls
+   * its destroy notify, here. */
   g_task_set_task_data (G_TASK (result), NULL, NULL);
 }
 
@@ -34,7 +35,8 @@ on_ready_cb (GObject      *source,
  * @source_object: (nullable) (type GObject): as for g_task_new(); it must outlive the task on
  *   its own (a runtime's service), as the worker may drop the task's reference on it
  * @cancellable: (nullable): as for g_task_new()
- * @callback: called on the current thread-default main context, as for g_task_new()
+ * @callback: (nullable): called on the current thread-default main context, as for
+ *   g_task_new()
  * @callback_data: data for @callback, which releases it
  *
  * A #GTask for g_task_run_in_thread() (or any worker that returns it) whose task data is freed
@@ -52,8 +54,6 @@ rtx_thread_task_new (gpointer             source_object,
                      gpointer             callback_data)
 {
   Ready *ready;
-
-  g_return_val_if_fail (callback != NULL, NULL);
 
   ready = g_new (Ready, 1);
   ready->callback = callback;
