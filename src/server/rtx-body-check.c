@@ -4,6 +4,7 @@
 #include "rtx-body-check.h"
 #include "rtx-json-scan.h"
 #include "rtx-schema.h"
+#include "rtx-thread-task.h"
 
 /* A JSON request body, scanned (rtx-json-scan), parsed and checked against its operation's
  * schema: on the caller's thread, or in a worker for a body large enough to stall the main
@@ -116,7 +117,7 @@ rtx_body_check_async (RtxRouter           *router,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = rtx_thread_task_new (NULL, cancellable, callback, user_data);
   Check *check = g_new0 (Check, 1);
 
   check->router = g_object_ref (router);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "rtx-thread-task.h"
 #include "rtx-worker.h"
 
 /* Runs a handler's database work in a worker thread and replies on the main context, so
@@ -89,7 +90,7 @@ rtx_worker_reply (RtxRequest         *req,
 
   /* The work is not cancelled with the client: a write that started completes. */
   rtx_request_pause (req);
-  task = g_task_new (NULL, NULL, on_work_done_cb, NULL);
+  task = rtx_thread_task_new (NULL, NULL, on_work_done_cb, NULL);
   g_task_set_task_data (task, work, (GDestroyNotify) work_free);
   g_task_run_in_thread (task, work_thread);
 }

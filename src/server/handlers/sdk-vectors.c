@@ -9,6 +9,7 @@
 #include "rtx-json.h"
 #include "rtx-reply.h"
 #include "rtx-sdk-llm.h"
+#include "rtx-thread-task.h"
 
 /* `sdk.llm.vectors` (local-app-protocol.md §2.6, family C): upsert, query (with
  * `filter.documentId`), delete, the caller's workspaces, and the store's configuration. The
@@ -360,7 +361,7 @@ static void
 start_job (Job *job)
 {
   GCancellable *cancellable = rtx_request_pause (job->req);
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, on_job_done_cb, NULL);
+  g_autoptr(GTask) task = rtx_thread_task_new (NULL, cancellable, on_job_done_cb, NULL);
 
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, run_job);

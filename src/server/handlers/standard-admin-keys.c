@@ -3,6 +3,7 @@
 
 #include "rtx-error.h"
 #include "rtx-handlers.h"
+#include "rtx-thread-task.h"
 
 /* The admin key routes (DESIGN.md §1). The dispatcher has already refused ordinary keys
  * (`x-rtx-admin`) and validated ids and bodies against openapi.json. Creating, rotating and
@@ -61,7 +62,7 @@ static void
 run_key_job (RtxRequest *req,
              KeyJobFunc  func)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_key_job_done_cb, NULL);
+  g_autoptr(GTask) task = rtx_thread_task_new (NULL, NULL, on_key_job_done_cb, NULL);
   KeyJob *job = g_new0 (KeyJob, 1);
 
   job->req = rtx_request_ref (req);

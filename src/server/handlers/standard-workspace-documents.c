@@ -10,6 +10,7 @@
 #include "rtx-handlers.h"
 #include "rtx-reply.h"
 #include "rtx-retriever.h"
+#include "rtx-thread-task.h"
 
 /* A workspace's documents (standard-api.md §2.4): update-embeddings, update-pin and
  * vector-search. Embedding and searching run on worker threads; the request waits for them
@@ -174,7 +175,7 @@ handle_update_embeddings (RtxRequest *req)
     return;
   }
 
-  task = g_task_new (NULL, NULL, on_updated, rtx_request_ref (req));
+  task = rtx_thread_task_new (NULL, NULL, on_updated, rtx_request_ref (req));
   g_task_set_task_data (task, u, (GDestroyNotify) update_free);
   rtx_request_pause (req);
   g_task_run_in_thread (task, update_thread);
@@ -381,7 +382,7 @@ handle_vector_search (RtxRequest *req)
       s->threshold = t;
   }
 
-  task = g_task_new (NULL, NULL, on_searched, rtx_request_ref (req));
+  task = rtx_thread_task_new (NULL, NULL, on_searched, rtx_request_ref (req));
   g_task_set_task_data (task, s, (GDestroyNotify) search_free);
   rtx_request_pause (req);
   g_task_run_in_thread (task, search_thread);

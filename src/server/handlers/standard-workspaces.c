@@ -8,6 +8,7 @@
 #include "rtx-body.h"
 #include "rtx-error.h"
 #include "rtx-handlers.h"
+#include "rtx-json.h"
 #include "rtx-reply.h"
 #include "rtx-worker.h"
 
@@ -102,7 +103,7 @@ workspace_reply (RtxRequest         *req,
 typedef struct {
   char       *slug;
   char       *name;
-  JsonObject *fields;
+  JsonObject *fields;    /* a copy: the body stays the request's, on the main context */
 } WorkspaceWrite;
 
 static void
@@ -145,8 +146,8 @@ handle_create (RtxRequest *req)
   w = g_new0 (WorkspaceWrite, 1);
   w->name = g_strdup (rtx_body_get_string (fields, "name"));
   /* The name is given apart; the other members are the workspace's settings. */
-  json_object_remove_member (fields, "name");
-  w->fields = g_steal_pointer (&fields);
+  w->fields = rtx_json_object_deep_copy (fields);
+  json_object_remove_member (w->fields, "name");
   rtx_worker_reply (req, create_in_worker, w, (GDestroyNotify) workspace_write_free,
                     reply_workspace_error);
 }
@@ -285,7 +286,7 @@ handle_update (RtxRequest *req)
 
   w = g_new0 (WorkspaceWrite, 1);
   w->slug = g_strdup (rtx_request_get_param (req, "slug"));
-  w->fields = g_steal_pointer (&fields);
+  w->fields = rtx_json_object_deep_copy (fields);
   rtx_worker_reply (req, update_in_worker, w, (GDestroyNotify) workspace_write_free,
                     reply_workspace_error);
 }
