@@ -3,6 +3,8 @@
 
 #include "rtx-credential-use.h"
 #include "rtx-credentials-async.h"
+#include "rtx-json.h"
+#include "rtx-thread-task.h"
 
 typedef enum {
   OP_LIST,
@@ -39,19 +41,12 @@ op_data_free (OpData *data)
   g_free (data);
 }
 
+/* The caller's object is typically a request's body, on the main context: json_node_copy()
+ * would share it with the worker (and json-glib's object reference counts are not atomic). */
 static JsonObject *
 copy_object (JsonObject *object)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) copy = NULL;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, object);
-  copy = json_node_copy (node);
-  return json_object_ref (json_node_get_object (copy));
+  return object != NULL ? rtx_json_object_deep_copy (object) : NULL;
 }
 
 static void
@@ -126,7 +121,7 @@ start_op (RtxCredentials      *self,
           GAsyncReadyCallback  callback,
           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = rtx_thread_task_new (self, cancellable, callback, user_data);
 
   if (actor != NULL) {
     data->actor_name = g_strdup (actor->name);
