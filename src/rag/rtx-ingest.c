@@ -15,6 +15,7 @@
 #include "rtx-ingest-jobs.h"
 #include "rtx-json.h"
 #include "rtx-retriever.h"
+#include "rtx-thread-task.h"
 
 /**
  * RtxIngest:
@@ -402,7 +403,9 @@ run_work (gpointer data,
     work->job->status = JOB_DONE;
     work->job->progress = 100;
     work->job->step = "done";
-    work->job->documents = json_node_ref (documents);
+    /* The job's own copy: @documents goes to the main context, and the job may be dropped
+     * here, by a later job, while a reply made from it is alive there. */
+    work->job->documents = rtx_json_node_deep_copy (documents);
   } else {
     work->job->status = JOB_FAILED;
     work->job->step = "failed";
@@ -457,7 +460,7 @@ rtx_ingest_submit (RtxIngest           *self,
 {
   /* No source object: a task must not keep the service alive, since the service's finalizer
    * waits for the worker, and the last reference could be dropped there. */
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = rtx_thread_task_new (NULL, cancellable, callback, user_data);
   Work *work = g_new0 (Work, 1);
   Job *job = g_new0 (Job, 1);
 
@@ -532,7 +535,7 @@ rtx_ingest_job_to_json (RtxIngest  *self,
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "documents");
   if (job->documents != NULL)
-    json_builder_add_value (builder, json_node_copy (job->documents));
+    json_builder_add_value (builder, rtx_json_node_deep_copy (job->documents));
   else {
     json_builder_begin_array (builder);
     json_builder_end_array (builder);
