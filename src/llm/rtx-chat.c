@@ -10,6 +10,7 @@
 #include "rtx-embedder-builtin.h"
 #include "rtx-error.h"
 #include "rtx-llm.h"
+#include "rtx-thread-task.h"
 
 /*
  * One chat exchange, as standard-api.md §3.1 describes it: reset, context (the context
@@ -340,7 +341,10 @@ store_and_return (GTask         *outer,
   store->user_id = job->input->user_id;
   store->session_id = g_strdup (job->input->session_id);
   store->prompt = g_strdup (job->input->message);
+  /* The worker's alone: neither the node nor the builder keeps a reference to it here. */
   store->response = json_object_ref (json_node_get_object (node));
+  g_clear_pointer (&node, json_node_unref);
+  json_builder_reset (builder);
   store->include = include;
 
   ctx->outer = outer;
@@ -348,7 +352,7 @@ store_and_return (GTask         *outer,
   ctx->deferred = deferred;
 
   /* No cancellable: a cancelled exchange is stored all the same. */
-  task = g_task_new (NULL, NULL, on_stored_cb, ctx);
+  task = rtx_thread_task_new (NULL, NULL, on_stored_cb, ctx);
   g_task_set_task_data (task, store, (GDestroyNotify) store_job_free);
   g_task_run_in_thread (task, store_thread);
 }
