@@ -30,6 +30,9 @@ struct _RtxRequest {
   char              *actor_name;
   RtxActor           actor;
 
+  /* The main context's thread: the message and the server are not thread-safe. */
+  GThread           *thread;
+
   /* Set by rtx_request_pause(): the client may go away while the handler works. */
   GCancellable      *cancellable;
   gulong             finished_id;
@@ -42,6 +45,11 @@ G_DEFINE_BOXED_TYPE (RtxRequest, rtx_request, rtx_request_ref, rtx_request_unref
 static void
 rtx_request_clear (RtxRequest *self)
 {
+  /* A worker must never hold a request last (see rtx_thread_task_new()): the message and the
+   * server would be finalized there, racing with the main loop. */
+  if G_UNLIKELY (self->thread != g_thread_self ())
+    g_critical ("A request to %s was released off the main thread",
+                rtx_operation_get_id (self->operation));
   g_clear_signal_handler (&self->finished_id, self->msg);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->msg);
@@ -99,6 +107,7 @@ rtx_request_new (RtxServer         *server,
   g_return_val_if_fail (operation != NULL, NULL);
 
   self = g_atomic_rc_box_new0 (RtxRequest);
+  self->thread = g_thread_self ();
   self->server = g_object_ref (server);
   self->msg = g_object_ref (msg);
   self->operation = rtx_operation_ref (operation);
