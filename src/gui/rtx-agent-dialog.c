@@ -5,6 +5,7 @@
 
 #include "rtx-agent-dialog-private.h"
 #include "rtx-gui-util.h"
+#include "rtx-thread-task.h"
 
 /**
  * RtxAgentDialog:
@@ -165,7 +166,7 @@ on_save_clicked_cb (RtxAgentDialog *self)
 
   gtk_widget_set_sensitive (self->save_button, FALSE);
   gtk_widget_set_visible (self->error_group, FALSE);
-  task = g_task_new (NULL, self->cancellable, on_saved_cb, g_object_ref (self));
+  task = rtx_thread_task_new (NULL, self->cancellable, on_saved_cb, g_object_ref (self));
   g_task_set_source_tag (task, on_save_clicked_cb);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
   g_task_run_in_thread (task, save_in_thread);

@@ -6,6 +6,7 @@
 #include "rtx-agent-dialog.h"
 #include "rtx-agents-page-private.h"
 #include "rtx-gui-util.h"
+#include "rtx-thread-task.h"
 #include "rtx-workspaces.h"
 
 /**
@@ -104,7 +105,8 @@ start_work (RtxAgentsPage       *self,
             const char          *delete_slug,
             GAsyncReadyCallback  callback)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, callback, g_object_ref (self));
+  g_autoptr(GTask) task = rtx_thread_task_new (NULL, self->cancellable, callback,
+                                               g_object_ref (self));
   Work *work = g_new0 (Work, 1);
 
   work->agents = g_object_ref (self->agents);

@@ -6,6 +6,7 @@
 #include "rtx-credentials-async.h"
 #include "rtx-llm.h"
 #include "rtx-model-provider-page-private.h"
+#include "rtx-thread-task.h"
 
 /**
  * RtxModelProviderPage:
@@ -102,13 +103,15 @@ end_pending (RtxModelProviderPage *self)
 /* ---- Saving settings (a commit waits for the disk: a worker thread) ---------------------- */
 
 typedef struct {
-  char *key;
-  char *value;
+  RtxSettings *settings;
+  char        *key;
+  char        *value;
 } SettingWrite;
 
 static void
 setting_write_free (SettingWrite *w)
 {
+  g_object_unref (w->settings);
   g_free (w->key);
   g_free (w->value);
   g_free (w);
@@ -121,10 +124,9 @@ save_thread (GTask        *task,
              GCancellable *cancellable)
 {
   SettingWrite *w = task_data;
-  RtxModelProviderPage *self = source;
   GError *error = NULL;
 
-  if (rtx_settings_set (rtx_runtime_get_settings (self->runtime), w->key, w->value, &error))
+  if (rtx_settings_set (w->settings, w->key, w->value, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -136,9 +138,12 @@ save_setting (RtxModelProviderPage *self,
               const char           *value,
               GAsyncReadyCallback   callback)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, NULL);
+  /* The page is the callback's data, not the task's source: the worker may let go of the task
+   * last, and a widget must not be finalized there. */
+  g_autoptr(GTask) task = rtx_thread_task_new (NULL, NULL, callback, g_object_ref (self));
   SettingWrite *w = g_new0 (SettingWrite, 1);
 
+  w->settings = g_object_ref (rtx_runtime_get_settings (self->runtime));
   w->key = g_strdup (key);
   w->value = g_strdup (value);
   self->pending++;
@@ -151,7 +156,7 @@ on_saved_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  RtxModelProviderPage *self = RTX_MODEL_PROVIDER_PAGE (source);
+  g_autoptr(RtxModelProviderPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
   end_pending (self);
@@ -234,7 +239,7 @@ on_saved_then_fetch_cb (GObject      *source,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  RtxModelProviderPage *self = RTX_MODEL_PROVIDER_PAGE (source);
+  g_autoptr(RtxModelProviderPage) self = g_object_ref (user_data);
 
   on_saved_cb (source, result, user_data);
   fetch_models (self);
