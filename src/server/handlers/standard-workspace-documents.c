@@ -60,8 +60,11 @@ bad:
 
 /* ---- update-embeddings ------------------------------------------------------------------- */
 
+/* The services are looked up here, on the main context: the runtime's table of them is not
+ * for workers to read while the main context may add to it. */
 typedef struct {
-  RtxRuntime   *runtime;
+  RtxDocuments *documents;
+  RtxRetriever *retriever;
   RtxWorkspace *workspace;
   GStrv         adds;
   GStrv         deletes;
@@ -70,7 +73,8 @@ typedef struct {
 static void
 update_free (Update *u)
 {
-  g_object_unref (u->runtime);
+  g_object_unref (u->documents);
+  g_object_unref (u->retriever);
   rtx_workspace_free (u->workspace);
   g_strfreev (u->adds);
   g_strfreev (u->deletes);
@@ -84,8 +88,8 @@ update_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Update *u = task_data;
-  RtxDocuments *documents = rtx_runtime_get_documents (u->runtime);
-  RtxRetriever *retriever = rtx_retriever_get (u->runtime);
+  RtxDocuments *documents = u->documents;
+  RtxRetriever *retriever = u->retriever;
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; u->deletes[i] != NULL; i++) {
@@ -165,7 +169,8 @@ handle_update_embeddings (RtxRequest *req)
   }
 
   u = g_new0 (Update, 1);
-  u->runtime = g_object_ref (rtx_request_get_runtime (req));
+  u->documents = g_object_ref (rtx_runtime_get_documents (rtx_request_get_runtime (req)));
+  u->retriever = g_object_ref (rtx_retriever_get (rtx_request_get_runtime (req)));
   u->workspace = g_steal_pointer (&ws);
   u->adds = read_locations (body, "adds", &error);
   u->deletes = u->adds != NULL ? read_locations (body, "deletes", &error) : NULL;
@@ -229,18 +234,18 @@ handle_update_pin (RtxRequest *req)
 /* ---- vector-search ----------------------------------------------------------------------- */
 
 typedef struct {
-  RtxRuntime *runtime;
-  gint64      workspace_id;
-  char       *query;
-  guint       top_n;
-  double      threshold;
-  GPtrArray  *hits;
+  RtxRetriever *retriever;
+  gint64        workspace_id;
+  char         *query;
+  guint         top_n;
+  double        threshold;
+  GPtrArray    *hits;
 } Search;
 
 static void
 search_free (Search *s)
 {
-  g_object_unref (s->runtime);
+  g_object_unref (s->retriever);
   g_free (s->query);
   g_clear_pointer (&s->hits, g_ptr_array_unref);
   g_free (s);
@@ -255,8 +260,8 @@ search_thread (GTask        *task,
   Search *s = task_data;
   g_autoptr(GError) error = NULL;
 
-  s->hits = rtx_retriever_search (rtx_retriever_get (s->runtime), s->workspace_id, s->query,
-                                  s->top_n, s->threshold, RTX_RETRIEVAL_HYBRID, &error);
+  s->hits = rtx_retriever_search (s->retriever, s->workspace_id, s->query, s->top_n,
+                                  s->threshold, RTX_RETRIEVAL_HYBRID, &error);
   if (s->hits == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -314,7 +319,7 @@ on_searched (GObject      *source,
 {
   g_autoptr(RtxRequest) req = user_data;
   Search *s = g_task_get_task_data (G_TASK (result));
-  RtxDocuments *documents = rtx_runtime_get_documents (s->runtime);
+  RtxDocuments *documents = rtx_runtime_get_documents (rtx_request_get_runtime (req));
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) body = NULL;
@@ -363,7 +368,7 @@ handle_vector_search (RtxRequest *req)
   }
 
   s = g_new0 (Search, 1);
-  s->runtime = g_object_ref (rtx_request_get_runtime (req));
+  s->retriever = g_object_ref (rtx_retriever_get (rtx_request_get_runtime (req)));
   s->workspace_id = ws->id;
   s->query = g_strdup (query);
   /* An invalid topN or threshold falls back to the workspace's, as in AnythingLLM. */
