@@ -137,14 +137,14 @@ prompt_free (Prompt *prompt)
 static Job *
 job_ref (Job *job)
 {
-  job->refs++;
+  g_atomic_int_inc (&job->refs);
   return job;
 }
 
 static void
 job_unref (Job *job)
 {
-  if (--job->refs > 0)
+  if (!g_atomic_int_dec_and_test (&job->refs))
     return;
 
   g_hash_table_unref (job->wanted);
@@ -345,6 +345,8 @@ on_job_cancelled_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Runs in whichever thread cancels: the job is finished on the main context, and the
+ * reference the idle holds is taken here, hence atomic references. */
 static void
 on_job_cancelled_cb (GCancellable *cancellable,
                      gpointer      user_data)
