@@ -50,6 +50,23 @@ is_fixed_length_head (const guint8 *data,
          memmem (data, len, length_header, sizeof length_header - 1) != NULL;
 }
 
+static gssize
+would_block (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, g_strerror (EAGAIN));
+  return -1;
+}
+
+static void
+stop_retrying (RtxConnOutput *self)
+{
+  if (self->retry == NULL)
+    return;
+
+  g_source_destroy (self->retry);
+  g_clear_pointer (&self->retry, g_source_unref);
+}
+
 /* Sends what is held and then @len bytes of @data (which may be none). Returns how many of
  * @data's bytes went out, or -1; the held bytes that went out are dropped from `held`. */
 static gssize
@@ -70,11 +87,8 @@ send_with_held (RtxConnOutput  *self,
   result = g_socket_send_message_with_timeout (self->socket, NULL, vectors, len > 0 ? 2 : 1,
                                                NULL, 0, 0, blocking ? -1 : 0, &sent,
                                                cancellable, error);
-  if (result == G_POLLABLE_RETURN_WOULD_BLOCK) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
-                         g_strerror (EAGAIN));
-    return -1;
-  }
+  if (result == G_POLLABLE_RETURN_WOULD_BLOCK)
+    return would_block (error);
   if (result != G_POLLABLE_RETURN_OK)
     return -1;
 
@@ -83,8 +97,7 @@ send_with_held (RtxConnOutput  *self,
     if (len == 0)
       return 0;
     /* The head is not all out: the data waits for the socket like any blocked write. */
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, g_strerror (EAGAIN));
-    return -1;
+    return would_block (error);
   }
 
   sent -= self->held->len;
@@ -189,10 +202,7 @@ rtx_conn_output_close (GOutputStream  *stream,
   RtxConnOutput *self = RTX_CONN_OUTPUT (stream);
 
   rtx_conn_output_send_held (self);
-  if (self->retry != NULL) {
-    g_source_destroy (self->retry);
-    g_clear_pointer (&self->retry, g_source_unref);
-  }
+  stop_retrying (self);
   g_byte_array_set_size (self->held, 0);
   return TRUE;
 }
@@ -222,12 +232,7 @@ rtx_conn_output_create_source (GPollableOutputStream *stream,
 static void
 rtx_conn_output_dispose (GObject *object)
 {
-  RtxConnOutput *self = RTX_CONN_OUTPUT (object);
-
-  if (self->retry != NULL) {
-    g_source_destroy (self->retry);
-    g_clear_pointer (&self->retry, g_source_unref);
-  }
+  stop_retrying (RTX_CONN_OUTPUT (object));
 
   G_OBJECT_CLASS (rtx_conn_output_parent_class)->dispose (object);
 }

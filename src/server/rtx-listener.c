@@ -108,6 +108,17 @@ rtx_conn_stream_get_output_stream (GIOStream *stream)
   return RTX_CONN_STREAM (stream)->output;
 }
 
+/* A held head goes out, and the socket leaves the poll set, before it is closed. */
+static gboolean
+close_socket (RtxConnStream  *self,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  g_output_stream_close (self->output, NULL, NULL);
+  rtx_conn_input_stop_watching (RTX_CONN_INPUT (self->input));
+  return g_io_stream_close (G_IO_STREAM (self->base), cancellable, error);
+}
+
 static gboolean
 rtx_conn_stream_close (GIOStream     *stream,
                        GCancellable  *cancellable,
@@ -115,12 +126,7 @@ rtx_conn_stream_close (GIOStream     *stream,
 {
   RtxConnStream *self = RTX_CONN_STREAM (stream);
   Conn *conn = g_steal_pointer (&self->conn);
-  gboolean ok;
-
-  /* A held head goes out, and the socket leaves the poll set, before it is closed. */
-  g_output_stream_close (self->output, NULL, NULL);
-  rtx_conn_input_stop_watching (RTX_CONN_INPUT (self->input));
-  ok = g_io_stream_close (G_IO_STREAM (self->base), cancellable, error);
+  gboolean ok = close_socket (self, cancellable, error);
 
   if (conn != NULL)
     conn_closed (conn);
@@ -135,9 +141,7 @@ rtx_conn_stream_dispose (GObject *object)
 
   /* Dropped without being closed (libsoup refused it): the slot is free all the same. */
   if (conn != NULL) {
-    g_output_stream_close (self->output, NULL, NULL);
-    rtx_conn_input_stop_watching (RTX_CONN_INPUT (self->input));
-    g_io_stream_close (G_IO_STREAM (self->base), NULL, NULL);
+    close_socket (self, NULL, NULL);
     conn_closed (conn);
   }
   g_clear_handle_id (&self->close_id, g_source_remove);
